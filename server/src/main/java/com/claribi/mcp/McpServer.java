@@ -39,7 +39,7 @@ public final class McpServer implements AutoCloseable {
     private final ToolAccessPolicy accessPolicy;
     private final JsonMapper mapper = Json.mapper();
     private final ClientRequests clientRequests = new ClientRequests();
-    private final RequestState requestState = new RequestState();
+    private final RequestState requestState = new RequestState(mapper, Clock.systemUTC());
     private volatile URI publicUrl;
     private volatile Set<String> allowedOrigins = Set.of();
     private volatile Dispatcher dispatcher;

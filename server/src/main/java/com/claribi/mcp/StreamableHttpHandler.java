@@ -118,14 +118,14 @@ final class StreamableHttpHandler extends Handler.Abstract {
         }
         JsonRpc.Message message = JsonRpc.parse(parsed);
         checkBodySize(message, body.length);
-        if (message instanceof JsonRpc.Request rpc && rpc.method().equals("initialize")) {
-            initialize(request, response, callback, rpc);
-            return;
-        }
         String headerVersion = request.getHeaders().get(VERSION_HEADER);
         boolean stateless = (headerVersion != null && !Versions.ALL.contains(headerVersion))
                 || Versions.STATELESS_VERSIONS.contains(headerVersion)
                 || (request.getHeaders().get(SESSION_HEADER) == null && hasMetaVersion(message));
+        if (!stateless && message instanceof JsonRpc.Request rpc && rpc.method().equals("initialize")) {
+            initialize(request, response, callback, rpc);
+            return;
+        }
         if (stateless) {
             postStateless(request, response, callback, message, headerVersion, authentication);
         } else {
@@ -335,13 +335,23 @@ final class StreamableHttpHandler extends Handler.Abstract {
             try {
                 answer = JsonRpc.result(rpc.id(), dispatcher.handle(rpc, exchange));
             } catch (McpException e) {
+                if (!response.isCommitted()) {
+                    // Nothing streamed yet: the error keeps its HTTP status as a JSON answer.
+                    response.getHeaders().remove("Content-Type");
+                    inFlight.remove(key);
+                    fail(response, callback, rpc.id(), e, stateless);
+                    return;
+                }
                 answer = JsonRpc.error(rpc.id(), e.code(), e.getMessage(), e.data());
+            } catch (RuntimeException e) {
+                log.error("MCP request {} failed", rpc.method(), e);
+                answer = JsonRpc.error(rpc.id(), McpException.INTERNAL_ERROR, "Internal error.", null);
             }
             sse.send(answer);
-        } finally {
-            inFlight.remove(key);
             sse.close();
             callback.succeeded();
+        } finally {
+            inFlight.remove(key);
         }
     }
 
