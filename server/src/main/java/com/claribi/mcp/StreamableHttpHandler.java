@@ -120,7 +120,7 @@ final class StreamableHttpHandler extends Handler.Abstract {
         checkBodySize(message, body.length);
         String headerVersion = request.getHeaders().get(VERSION_HEADER);
         boolean stateless = (headerVersion != null && !Versions.ALL.contains(headerVersion))
-                || Versions.STATELESS_VERSIONS.contains(headerVersion)
+                || (headerVersion != null && Versions.STATELESS_VERSIONS.contains(headerVersion))
                 || (request.getHeaders().get(SESSION_HEADER) == null && hasMetaVersion(message));
         if (!stateless && message instanceof JsonRpc.Request rpc && rpc.method().equals("initialize")) {
             initialize(request, response, callback, rpc);
@@ -467,7 +467,9 @@ final class StreamableHttpHandler extends Handler.Abstract {
             return;
         }
         String headerVersion = request.getHeaders().get(VERSION_HEADER);
-        if (request.getHeaders().get(SESSION_HEADER) == null && Versions.STATELESS_VERSIONS.contains(headerVersion)) {
+        if (request.getHeaders().get(SESSION_HEADER) == null
+                && headerVersion != null
+                && Versions.STATELESS_VERSIONS.contains(headerVersion)) {
             response.getHeaders().put("Allow", "POST");
             throw McpException.transport(405, "Protocol 2026-07-28 has no standalone GET stream.");
         }
