@@ -113,6 +113,18 @@ class WorkspaceDatabasesTest {
     }
 
     @Test
+    void builtInParquetAndJsonWorkInsideTheFolderWithoutAutoloading() throws Exception {
+        Path folder = workspaces.folder("acme");
+        Path json = Files.writeString(folder.resolve("rows.json"), "[{\"n\": 2}, {\"n\": 3}]");
+        Path parquet = folder.resolve("rows.parquet");
+
+        execute("acme", "COPY (SELECT * FROM read_json('" + json + "')) TO '" + parquet + "' (FORMAT parquet)");
+
+        assertThat(query("acme", "SELECT SUM(n) FROM read_parquet('" + parquet + "')"))
+                .isEqualTo(5);
+    }
+
+    @Test
     void tablesPersistAcrossClosingAndReopening() throws Exception {
         execute("acme", "CREATE TABLE kept AS SELECT 5 AS x");
         workspaces.close();
