@@ -45,6 +45,18 @@ class WorkspaceDatabasesTest {
     }
 
     @Test
+    void defaultLimitsKeepEightSmallDatabasesOpen() {
+        WorkspaceDatabases.Limits defaults = WorkspaceDatabases.Limits.defaults();
+
+        assertThat(defaults.maxOpenDatabases()).isEqualTo(8);
+        assertThat(defaults.memoryLimitMegabytes()).isEqualTo(512);
+        assertThat(defaults.threads()).isBetween(1, 2);
+        assertThatThrownBy(() -> new WorkspaceDatabases.Limits(0, 512, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new WorkspaceDatabases.Limits(8, 16, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new WorkspaceDatabases.Limits(8, 512, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void eachWorkspaceHasItsOwnFolderAndDatabaseFileUnderHome() throws Exception {
         Path folder = workspaces.folder("ws_1");
         execute("ws_1", "CREATE TABLE t AS SELECT 1 AS x");
@@ -110,6 +122,18 @@ class WorkspaceDatabasesTest {
         execute("acme", "COPY (SELECT 7 AS answer) TO '" + target + "'");
 
         assertThat(target).content().contains("answer").contains("7");
+    }
+
+    @Test
+    void builtInParquetAndJsonWorkInsideTheFolderWithoutAutoloading() throws Exception {
+        Path folder = workspaces.folder("acme");
+        Path json = Files.writeString(folder.resolve("rows.json"), "[{\"n\": 2}, {\"n\": 3}]");
+        Path parquet = folder.resolve("rows.parquet");
+
+        execute("acme", "COPY (SELECT * FROM read_json('" + json + "')) TO '" + parquet + "' (FORMAT parquet)");
+
+        assertThat(query("acme", "SELECT SUM(n) FROM read_parquet('" + parquet + "')"))
+                .isEqualTo(5);
     }
 
     @Test
