@@ -128,10 +128,13 @@ final class Exchange implements CallContext {
         send(JsonRpc.notification("notifications/message", params));
     }
 
+    /**
+     * A stream that closed before the response does not cancel a stateful request (MCP 2025-11-25
+     * §transports: disconnection is not cancellation; the client may resume); on the stateless
+     * transport the outbound cancels the exchange itself.
+     */
     private void send(ObjectNode message) {
-        if (!outbound.send(message)) {
-            cancelled.set(true);
-        }
+        outbound.send(message);
     }
 
     /** Answers from earlier rounds (carried in {@code requestState}) and this retry's {@code inputResponses}. */

@@ -43,6 +43,7 @@ public final class McpServer implements AutoCloseable {
     private volatile URI publicUrl;
     private volatile Set<String> allowedOrigins = Set.of();
     private volatile Dispatcher dispatcher;
+    private final long bodyLimit;
 
     private McpServer(
             Config config,
@@ -55,6 +56,7 @@ public final class McpServer implements AutoCloseable {
         this.authenticator = authenticator;
         this.accessPolicy = accessPolicy;
         this.registry = registry;
+        this.bodyLimit = registry.anyLargeInput() ? LARGE_BODY_LIMIT : SMALL_BODY_LIMIT;
     }
 
     /**
@@ -141,8 +143,9 @@ public final class McpServer implements AutoCloseable {
         return streams.closing();
     }
 
+    /** The hard cap on any body: 34 MiB when some tool takes large input, else 1 MiB. */
     long bodyLimit() {
-        return registry.anyLargeInput() ? LARGE_BODY_LIMIT : SMALL_BODY_LIMIT;
+        return bodyLimit;
     }
 
     /**

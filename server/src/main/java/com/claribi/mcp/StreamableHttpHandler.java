@@ -51,8 +51,9 @@ final class StreamableHttpHandler extends Handler.Abstract {
     /** Requests in flight on this process, for {@code notifications/cancelled}. */
     private final ConcurrentMap<String, Exchange> inFlight = new ConcurrentHashMap<>();
 
+    /** Logs of SSE responses a client may still resume: in flight, or cut off before their answer. */
     private final Cache<String, EventLog> eventLogs =
-            Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(10)).maximumSize(10_000).build();
+            Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(5)).maximumSize(10_000).build();
 
     StreamableHttpHandler(
             McpServer server,
@@ -283,7 +284,12 @@ final class StreamableHttpHandler extends Handler.Abstract {
                 inputResponses);
     }
 
-    /** Runs a request and writes its answer as JSON, or as an SSE stream of notifications then the answer. */
+    /**
+     * Runs a request and writes its answer. When the client accepts {@code text/event-stream} and
+     * the handler sends a notification or a request before answering, the response becomes an SSE
+     * stream at that moment; otherwise it stays plain JSON (MCP §transports allows either), which
+     * keeps the common case to one write.
+     */
     private void respond(
             Request request,
             Response response,
@@ -292,76 +298,58 @@ final class StreamableHttpHandler extends Handler.Abstract {
             boolean stream,
             boolean resumable,
             ExchangeFactory factory) {
-        if (!stream) {
-            Exchange exchange = factory.create(Outbound.NONE);
-            String key = track(exchange, rpc);
-            try {
-                ObjectNode result = dispatcher.handle(rpc, exchange);
-                writeJson(response, callback, 200, JsonRpc.result(rpc.id(), result));
-            } catch (McpException e) {
-                fail(response, callback, rpc.id(), e, exchange.stateless());
-            } finally {
-                inFlight.remove(key);
-            }
-            return;
-        }
-        try {
-            dispatcher.checkAccess(rpc, factory.create(Outbound.NONE).authentication());
-        } catch (McpException e) {
-            fail(response, callback, rpc.id(), e, true);
-            return;
-        }
-        EventLog eventLog = resumable ? new EventLog(UUID.randomUUID().toString()) : null;
-        ObjectNode answer;
-        Exchange exchange;
-        SseStream sse;
-        // Errors found before anything is streamed still get their HTTP status.
-        response.setStatus(200);
-        if (eventLog != null) {
-            eventLogs.put(eventLog.streamId(), eventLog);
-        }
-        sse = SseStream.open(response, mapper, eventLog, null);
-        boolean stateless = !resumable && request.getHeaders().get(SESSION_HEADER) == null;
-        Outbound outbound = stateless ? new CancellingOutbound(sse) : sse;
-        exchange = factory.create(outbound);
-        if (stateless) {
-            ((CancellingOutbound) outbound).exchange = exchange;
+        boolean stateless = request.getHeaders().get(SESSION_HEADER) == null;
+        LazyStream lazy = stream ? new LazyStream(response, resumable, stateless) : null;
+        Exchange exchange = factory.create(lazy == null ? Outbound.NONE : lazy);
+        if (lazy != null) {
+            lazy.exchange = exchange;
         }
         String key = track(exchange, rpc);
+        ObjectNode answer;
         try {
-            if (eventLog != null) {
-                sse.prime();
+            answer = JsonRpc.result(rpc.id(), dispatcher.handle(rpc, exchange));
+        } catch (McpException e) {
+            if (lazy == null || !lazy.opened()) {
+                fail(response, callback, rpc.id(), e, exchange.stateless());
+                return;
             }
-            try {
-                answer = JsonRpc.result(rpc.id(), dispatcher.handle(rpc, exchange));
-            } catch (McpException e) {
-                if (!response.isCommitted()) {
-                    // Nothing streamed yet: the error keeps its HTTP status as a JSON answer.
-                    response.getHeaders().remove("Content-Type");
-                    inFlight.remove(key);
-                    fail(response, callback, rpc.id(), e, stateless);
-                    return;
-                }
-                answer = JsonRpc.error(rpc.id(), e.code(), e.getMessage(), e.data());
-            } catch (RuntimeException e) {
-                log.error("MCP request {} failed", rpc.method(), e);
-                answer = JsonRpc.error(rpc.id(), McpException.INTERNAL_ERROR, "Internal error.", null);
+            answer = JsonRpc.error(rpc.id(), e.code(), e.getMessage(), e.data());
+        } catch (RuntimeException e) {
+            log.error("MCP request {} failed", rpc.method(), e);
+            McpException internal = new McpException(McpException.INTERNAL_ERROR, "Internal error.", 500);
+            if (lazy == null || !lazy.opened()) {
+                fail(response, callback, rpc.id(), internal, true);
+                return;
             }
-            sse.send(answer);
-            sse.close();
-            callback.succeeded();
+            answer = JsonRpc.error(rpc.id(), internal.code(), internal.getMessage(), null);
         } finally {
             inFlight.remove(key);
         }
+        if (lazy == null || !lazy.opened()) {
+            writeJson(response, callback, 200, answer);
+            return;
+        }
+        lazy.finish(answer);
+        callback.succeeded();
     }
 
-    /** 2026-07-28: a closed response stream cancels its request. */
-    private static final class CancellingOutbound implements Outbound {
-        private final SseStream sse;
+    /** An SSE response opened on the first message a handler sends; see {@link #respond}. */
+    private final class LazyStream implements Outbound {
+        private final Response response;
+        private final boolean resumable;
+        private final boolean cancelOnClose;
+        private SseStream sse;
+        private EventLog eventLog;
         private volatile Exchange exchange;
 
-        CancellingOutbound(SseStream sse) {
-            this.sse = sse;
+        LazyStream(Response response, boolean resumable, boolean cancelOnClose) {
+            this.response = response;
+            this.resumable = resumable;
+            this.cancelOnClose = cancelOnClose;
+        }
+
+        synchronized boolean opened() {
+            return sse != null;
         }
 
         @Override
@@ -370,12 +358,33 @@ final class StreamableHttpHandler extends Handler.Abstract {
         }
 
         @Override
-        public boolean send(ObjectNode message) {
+        public synchronized boolean send(ObjectNode message) {
+            if (sse == null) {
+                response.setStatus(200);
+                if (resumable) {
+                    eventLog = new EventLog(UUID.randomUUID().toString());
+                    eventLogs.put(eventLog.streamId(), eventLog);
+                }
+                sse = SseStream.open(response, mapper, eventLog, null);
+                if (eventLog != null) {
+                    sse.prime();
+                }
+            }
             boolean sent = sse.send(message);
-            if (!sent && exchange != null) {
+            if (!sent && cancelOnClose && exchange != null) {
+                // 2026-07-28: a closed response stream cancels its request.
                 exchange.cancel();
             }
             return sent;
+        }
+
+        /** Sends the answer and ends the stream; a fully delivered stream needs no replay log. */
+        synchronized void finish(ObjectNode answer) {
+            boolean delivered = sse.send(answer);
+            sse.close();
+            if (delivered && eventLog != null) {
+                eventLogs.invalidate(eventLog.streamId());
+            }
         }
     }
 
@@ -499,7 +508,7 @@ final class StreamableHttpHandler extends Handler.Abstract {
             EventLog.Batch batch = eventLog.after(next, 1000);
             for (String event : batch.events()) {
                 next++;
-                if (!sse.replay(next, event)) {
+                if (!sse.replay(eventLog.streamId(), next, event)) {
                     return;
                 }
             }
