@@ -284,7 +284,10 @@ final class StreamableHttpHandler extends Handler.Abstract {
     /** 2026-07-28: {@code Mcp-Method} and {@code Mcp-Name} must repeat what the body says. */
     private static void checkRoutingHeaders(Request request, JsonRpc.Request rpc) {
         String method = request.getHeaders().get("Mcp-Method");
-        if (method != null && !method.equals(rpc.method())) {
+        if (method == null) {
+            throw new McpException(McpException.HEADER_MISMATCH, "Missing Mcp-Method header.", 400);
+        }
+        if (!method.equals(rpc.method())) {
             throw new McpException(McpException.HEADER_MISMATCH, "Mcp-Method header does not match the body.", 400);
         }
         String nameField = switch (rpc.method()) {
