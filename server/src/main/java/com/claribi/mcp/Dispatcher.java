@@ -59,7 +59,7 @@ final class Dispatcher {
             }
             case "tools/list" -> page(request, "tools", registry.tools(), this::describeTool);
             case "tools/call" -> callTool(request, exchange);
-            case "resources/list" -> page(request, "resources", registry.resources(), this::describeResource);
+            case "resources/list" -> page(request, "resources", listResources(exchange), node -> node);
             case "resources/templates/list" ->
                 page(request, "resourceTemplates", registry.templates(), this::describeTemplate);
             case "resources/read" ->
@@ -215,6 +215,25 @@ final class Dispatcher {
         ArrayNode scopes = meta.putArray("claribi/requiredScopes");
         tool.requiredScope().ifPresent(scope -> scopes.add(scope.wireName()));
         return node;
+    }
+
+    /** Registered resources first, then each lister's, in a stable order for pagination. */
+    private List<ObjectNode> listResources(Exchange exchange) {
+        List<ObjectNode> listed = new java.util.ArrayList<>();
+        registry.resources().forEach(resource -> listed.add(describeResource(resource)));
+        for (ResourceLister lister : registry.resourceListers()) {
+            for (ResourceLister.Listed entry : lister.list(exchange)) {
+                ObjectNode node = JsonRpc.NODES
+                        .objectNode()
+                        .put("uri", entry.uri())
+                        .put("name", entry.name())
+                        .put("title", entry.title())
+                        .put("description", entry.description());
+                entry.mimeType().ifPresent(mime -> node.put("mimeType", mime));
+                listed.add(node);
+            }
+        }
+        return listed;
     }
 
     ObjectNode describeResource(Resource resource) {

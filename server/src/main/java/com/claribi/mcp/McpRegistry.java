@@ -20,6 +20,7 @@ public final class McpRegistry {
     private final Map<String, Resource> resources = new LinkedHashMap<>();
     private final Map<String, ResourceTemplate> templates = new LinkedHashMap<>();
     private final Map<String, Prompt> prompts = new LinkedHashMap<>();
+    private final List<ResourceLister> resourceListers = new java.util.ArrayList<>();
     private volatile boolean frozen;
 
     /** Contributes registrations; the composition root and tests pass these to the application. */
@@ -56,6 +57,17 @@ public final class McpRegistry {
             throw new IllegalArgumentException("resource template " + template.uriTemplate() + " is registered twice");
         }
         return this;
+    }
+
+    /** Adds the caller's concrete resources to {@code resources/list}. */
+    public McpRegistry resourceLister(ResourceLister lister) {
+        checkOpen();
+        resourceListers.add(java.util.Objects.requireNonNull(lister, "lister"));
+        return this;
+    }
+
+    List<ResourceLister> resourceListers() {
+        return List.copyOf(resourceListers);
     }
 
     public McpRegistry prompt(Prompt prompt) {

@@ -169,4 +169,30 @@ class McpRegistryAndWireTest {
             assertThat(call.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         }
     }
+
+    @Test
+    void resourcesListIncludesTheCallersResourcesFromListers() throws Exception {
+        McpRegistry.Extension listed = registry ->
+                registry.resourceLister(context -> context.principal().isPresent()
+                        ? List.of()
+                        : List.of(new ResourceLister.Listed(
+                                "claribi://data-sources/ds_public",
+                                "ds_public",
+                                "Public sample",
+                                "A sample",
+                                Optional.of("application/json"))));
+        try (TestServer server = TestServer.start(home, Authenticator.NONE, listed)) {
+            String session = server.initialize();
+
+            JsonNode resources = Json.mapper()
+                    .readTree(server.call(session, "{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"resources/list\"}")
+                            .body())
+                    .path("result")
+                    .path("resources");
+
+            assertThat(resources.size()).isEqualTo(1);
+            assertThat(resources.get(0).path("uri").asString()).isEqualTo("claribi://data-sources/ds_public");
+            assertThat(resources.get(0).path("mimeType").asString()).isEqualTo("application/json");
+        }
+    }
 }
