@@ -102,6 +102,24 @@ public final class McpServer implements AutoCloseable {
                 requestState);
     }
 
+    /**
+     * Sends {@code notifications/resources/updated} to every session subscribed to {@code uri}
+     * whose server-to-client stream (GET or legacy SSE) is open on this process (MCP
+     * §server/resources "Subscriptions"). Features call it when a data source or report changes.
+     *
+     * @return how many sessions were notified
+     */
+    public int resourceUpdated(String uri) {
+        ObjectNode params = JsonRpc.NODES.objectNode().put("uri", uri);
+        int notified = 0;
+        for (String session : sessions.subscribers(uri)) {
+            if (streams.send(session, JsonRpc.notification("notifications/resources/updated", params))) {
+                notified++;
+            }
+        }
+        return notified;
+    }
+
     @Override
     public void close() {
         streams.close();

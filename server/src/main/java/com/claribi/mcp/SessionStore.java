@@ -195,6 +195,15 @@ final class SessionStore {
                 .execute());
     }
 
+    /** Live sessions subscribed to {@code uri}. */
+    java.util.List<String> subscribers(String uri) {
+        return jdbi.withHandle(handle ->
+                handle.createQuery("""
+                        SELECT s.session_id FROM mcp_resource_subscriptions s
+                        JOIN mcp_sessions m ON m.id = s.session_id
+                        WHERE s.uri = :uri AND m.ended_at IS NULL""").bind("uri", uri).mapTo(String.class).list());
+    }
+
     private LocalDateTime now() {
         return LocalDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
     }

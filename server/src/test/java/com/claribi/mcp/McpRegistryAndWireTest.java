@@ -195,4 +195,41 @@ class McpRegistryAndWireTest {
             assertThat(resources.get(0).path("mimeType").asString()).isEqualTo("application/json");
         }
     }
+
+    @Test
+    void aSubscribedSessionHearsAboutResourceUpdatesOnItsStream() throws Exception {
+        try (TestServer server = TestServer.start(home, Authenticator.NONE, new ConformanceFixtures())) {
+            String session = server.initialize();
+            server.call(session, """
+                    {"jsonrpc": "2.0", "id": 1, "method": "resources/subscribe", "params": {"uri": "test://watched-resource"}}""");
+            java.net.http.HttpResponse<java.io.InputStream> stream = server.client.send(
+                    java.net.http.HttpRequest.newBuilder(server.endpoint())
+                            .header("Accept", "text/event-stream")
+                            .header("Mcp-Session-Id", session)
+                            .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+            var reader = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(stream.body(), java.nio.charset.StandardCharsets.UTF_8));
+
+            int notified = 0;
+            for (int attempt = 0; attempt < 50 && notified == 0; attempt++) {
+                notified = server.mcp().resourceUpdated("test://watched-resource");
+                Thread.sleep(100);
+            }
+            String line;
+            String data = null;
+            while ((line = reader.readLine()) != null) {
+                if (line.startsWith("data: ")) {
+                    data = line.substring(6);
+                    break;
+                }
+            }
+
+            assertThat(notified).isEqualTo(1);
+            assertThat(Json.mapper().readTree(data).path("method").asString())
+                    .isEqualTo("notifications/resources/updated");
+            assertThat(server.mcp().resourceUpdated("test://static-text")).isZero();
+            stream.body().close();
+        }
+    }
 }
