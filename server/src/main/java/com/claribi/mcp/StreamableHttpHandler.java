@@ -148,9 +148,12 @@ final class StreamableHttpHandler extends Handler.Abstract {
             Authentication authentication) {
         checkBodySize(message, bodyLength);
         String headerVersion = request.getHeaders().get(VERSION_HEADER);
-        boolean stateless = (headerVersion != null && !Versions.ALL.contains(headerVersion))
-                || (headerVersion != null && Versions.STATELESS_VERSIONS.contains(headerVersion))
-                || (request.getHeaders().get(SESSION_HEADER) == null && hasMetaVersion(message));
+        // With a session id an unknown version is the session's problem (400); without one it is
+        // a stateless request for a version we may not speak (-32022).
+        boolean withSession = request.getHeaders().get(SESSION_HEADER) != null;
+        boolean stateless = (headerVersion != null && Versions.STATELESS_VERSIONS.contains(headerVersion))
+                || (!withSession && headerVersion != null && !Versions.ALL.contains(headerVersion))
+                || (!withSession && hasMetaVersion(message));
         if (!stateless && message instanceof JsonRpc.Request rpc && rpc.method().equals("initialize")) {
             initialize(request, response, callback, rpc);
             return;

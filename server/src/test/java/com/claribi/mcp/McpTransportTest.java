@@ -167,6 +167,8 @@ class McpTransportTest {
                 {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}""", "Mcp-Session-Id", session, "MCP-Protocol-Version", "2025-06-18");
 
         assertThat(unsupported.statusCode()).isEqualTo(400);
+        assertThat(json(unsupported.body()).path("error").path("message").asString())
+                .contains("Unsupported MCP-Protocol-Version");
         assertThat(otherThanNegotiated.statusCode()).isEqualTo(400);
         assertThat(json(otherThanNegotiated.body())
                         .path("error")
