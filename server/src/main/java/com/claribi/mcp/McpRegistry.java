@@ -3,8 +3,6 @@ package com.claribi.mcp;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +20,7 @@ public final class McpRegistry {
     private final Map<String, Resource> resources = new LinkedHashMap<>();
     private final Map<String, ResourceTemplate> templates = new LinkedHashMap<>();
     private final Map<String, Prompt> prompts = new LinkedHashMap<>();
+    private final List<ResourceLister> resourceListers = new java.util.ArrayList<>();
     private volatile boolean frozen;
 
     /** Contributes registrations; the composition root and tests pass these to the application. */
@@ -58,6 +57,17 @@ public final class McpRegistry {
             throw new IllegalArgumentException("resource template " + template.uriTemplate() + " is registered twice");
         }
         return this;
+    }
+
+    /** Adds the caller's concrete resources to {@code resources/list}. */
+    public McpRegistry resourceLister(ResourceLister lister) {
+        checkOpen();
+        resourceListers.add(java.util.Objects.requireNonNull(lister, "lister"));
+        return this;
+    }
+
+    List<ResourceLister> resourceListers() {
+        return List.copyOf(resourceListers);
     }
 
     public McpRegistry prompt(Prompt prompt) {
@@ -110,9 +120,5 @@ public final class McpRegistry {
         if (frozen) {
             throw new IllegalStateException("the MCP registry is read-only once the server started");
         }
-    }
-
-    static <T> List<T> unmodifiable(List<T> list) {
-        return Collections.unmodifiableList(new ArrayList<>(list));
     }
 }
