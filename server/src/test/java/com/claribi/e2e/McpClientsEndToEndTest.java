@@ -62,12 +62,14 @@ class McpClientsEndToEndTest {
                 .as("a request on a terminated session gets 404")
                 .isEqualTo(404);
         for (JsonNode exchange : summary.path("exchanges")) {
-            assertThat(exchange.path("status").asInt())
-                    .as(
-                            "%s %s",
-                            exchange.path("method").asString(),
-                            exchange.path("url").asString())
-                    .isLessThan(400);
+            String method = exchange.path("method").asString();
+            int status = exchange.path("status").asInt();
+            // A server that offers no standalone GET stream answers 405, which the SDK expects.
+            if (!(method.equals("GET") && status == 405)) {
+                assertThat(status)
+                        .as("%s %s", method, exchange.path("url").asString())
+                        .isLessThan(400);
+            }
         }
     }
 
