@@ -150,7 +150,10 @@ class McpInspectorCliEndToEndTest {
         return NodeScripts.run(TIMEOUT, environment, INSPECTOR, arguments.toArray(String[]::new));
     }
 
-    /** Sends the inspector's own probe and reports whether the answer offers 2026-07-28. */
+    /**
+     * Sends the probe the inspector sends (same headers and {@code _meta} envelope, captured from
+     * inspector 2.12.0) and reports whether the answer offers 2026-07-28.
+     */
     private static boolean serverOffersModernProtocol() throws Exception {
         String probe = """
                 {"jsonrpc":"2.0","id":"probe-1","method":"server/discover","params":{"_meta":{
@@ -163,6 +166,7 @@ class McpInspectorCliEndToEndTest {
                             .header("Content-Type", "application/json")
                             .header("Accept", "application/json, text/event-stream")
                             .header("MCP-Protocol-Version", MODERN_PROTOCOL_VERSION)
+                            .header("Mcp-Method", "server/discover")
                             .POST(HttpRequest.BodyPublishers.ofString(probe))
                             .timeout(Duration.ofSeconds(20))
                             .build(),
