@@ -2,6 +2,12 @@ package com.claribi;
 
 import com.claribi.http.HttpServer;
 import com.claribi.http.OpsRoutes;
+import com.claribi.mcp.McpRegistry;
+import com.claribi.mcp.McpServer;
+import com.claribi.mcp.McpTools;
+import com.claribi.mcp.ToolAccessPolicy;
+import com.claribi.auth.Authenticator;
+import com.claribi.billing.Pricing;
 import com.claribi.platform.Config;
 import com.claribi.storage.MetadataStore;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -31,8 +37,13 @@ public final class Application implements AutoCloseable {
         this.publicUrl = publicUrl;
     }
 
-    /** Opens the stores, wires every feature and starts serving. */
-    public static Application start(Config config) {
+    /**
+     * Opens the stores, wires every feature and starts serving.
+     *
+     * @param mcpExtensions extra MCP registrations; production passes none, protocol tests add
+     *     fixtures
+     */
+    public static Application start(Config config, McpRegistry.Extension... mcpExtensions) {
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         try {
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -44,10 +55,20 @@ public final class Application implements AutoCloseable {
             HttpServer.Routes routes = new HttpServer.Routes();
             OpsRoutes.register(routes, metadata::isReachable, metrics);
 
+            McpRegistry mcpRegistry = new McpRegistry();
+            McpTools.register(mcpRegistry, Pricing.load(config.pricingFile()));
+            for (McpRegistry.Extension extension : mcpExtensions) {
+                extension.register(mcpRegistry);
+            }
+            McpServer mcp = McpServer.create(config, metadata, Authenticator.NONE, ToolAccessPolicy.ALLOW_ALL, mcpRegistry);
+            mcp.register(routes);
+
             HttpServer http = HttpServer.start(config.bind(), config.port(), routes, Duration.ofSeconds(20));
             opened.push(http);
             URI publicUrl = config.publicUrl()
                     .orElseGet(() -> URI.create("http://" + hostForUrl(config.bind()) + ":" + http.port()));
+            mcp.serving(publicUrl);
+            opened.push(mcp);
             log.info("clariBI listening on {}:{} (public URL {})", config.bind(), http.port(), publicUrl);
             return new Application(opened, http, publicUrl);
         } catch (RuntimeException e) {
