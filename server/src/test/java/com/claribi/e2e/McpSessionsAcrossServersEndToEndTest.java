@@ -1,6 +1,7 @@
 package com.claribi.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.claribi.Application;
 import com.claribi.platform.Config;
@@ -32,7 +33,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Two clariBI processes on one PostgreSQL database share MCP sessions (SPEC §1, §5): a session
  * initialized on one server is continued on the other with the same {@code MCP-Session-Id}, and a
- * DELETE on either ends it for both. One server runs in this JVM, the other as a separate JVM
+ * DELETE on either ends it for both (at once on the server that deleted it, within the session
+ * lookup cache time, 2 s, on the other). One server runs in this JVM, the other as a separate JVM
  * ({@code com.claribi.Main serve}) configured only through CLARIBI_* variables, as in production.
  */
 class McpSessionsAcrossServersEndToEndTest {
@@ -119,15 +121,27 @@ class McpSessionsAcrossServersEndToEndTest {
         HttpResponse<String> deleted = http.send(
                 request(secondEndpoint, Optional.of(sessionId)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(deleted.statusCode()).as(deleted.body()).isBetween(200, 299);
+        Instant deletedAt = Instant.now();
 
-        HttpResponse<String> afterDelete = post(firstEndpoint, Optional.of(sessionId), """
-                {"jsonrpc":"2.0","id":4,"method":"tools/list","params":{}}""");
-        assertThat(afterDelete.statusCode())
-                .as("the first server must see the session the second deleted as gone")
-                .isEqualTo(404);
         HttpResponse<String> afterDeleteOnSecond = post(secondEndpoint, Optional.of(sessionId), """
-                {"jsonrpc":"2.0","id":5,"method":"tools/list","params":{}}""");
-        assertThat(afterDeleteOnSecond.statusCode()).isEqualTo(404);
+                {"jsonrpc":"2.0","id":4,"method":"tools/list","params":{}}""");
+        assertThat(afterDeleteOnSecond.statusCode())
+                .as("the deleting server refuses the session at once")
+                .isEqualTo(404);
+
+        // The first server caches session lookups for SessionStore.CACHE_TTL (2 s, documented there):
+        // it must refuse the session once that has passed, and never answer anything but 200 or 404.
+        await().atMost(Duration.ofSeconds(4))
+                .pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> {
+                    HttpResponse<String> afterDelete = post(firstEndpoint, Optional.of(sessionId), """
+                    {"jsonrpc":"2.0","id":5,"method":"tools/list","params":{}}""");
+                    assertThat(afterDelete.statusCode()).isIn(200, 404);
+                    assertThat(afterDelete.statusCode())
+                            .as("the first server must see the session the second deleted as gone")
+                            .isEqualTo(404);
+                });
+        assertThat(Duration.between(deletedAt, Instant.now())).isLessThan(Duration.ofMillis(3500));
     }
 
     private HttpRequest.Builder request(URI endpoint, Optional<String> sessionId) {
