@@ -1,9 +1,11 @@
 // Command loadclient drives an MCP Streamable HTTP server (clariBI or the TypeScript SDK's
 // reference server) for bench/mcp. Standard library only; loopback only; every loop is bounded.
 //
-//	loadclient calls -url http://127.0.0.1:PORT/mcp/v1/ -workers 8 -warmup 5s -duration 20s
+//	loadclient calls -target ours=http://127.0.0.1:P1/mcp/v1/ -target ts=http://127.0.0.1:P2/mcp/v1/ \
+//	    -workers 8 -warmup 5s -duration 20s -rounds 4
 //	    each worker initializes its own session, then issues tools/call check_pricing back to back
-//	    over one keep-alive connection; prints calls/s and latency percentiles as one JSON line.
+//	    over one keep-alive connection; the servers take turns in rounds; prints one JSON line per
+//	    server with calls/s and latency percentiles.
 //	loadclient sessions -url ... -count 10000 -concurrency 16
 //	    opens count sessions (initialize + notifications/initialized) and leaves them idle.
 package main
@@ -21,8 +23,10 @@ import (
 	"os"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -123,113 +127,229 @@ func (c *client) callCheckPricing(session string, id int) error {
 }
 
 type callsReport struct {
-	Label        string  `json:"label"`
-	Workers      int     `json:"workers"`
-	DurationSec  float64 `json:"duration_seconds"`
-	Calls        int     `json:"calls"`
-	Errors       int64   `json:"errors"`
-	FirstError   string  `json:"first_error,omitempty"`
-	CallsPerSec  float64 `json:"calls_per_second"`
-	P50Millis    float64 `json:"p50_ms"`
-	P90Millis    float64 `json:"p90_ms"`
-	P99Millis    float64 `json:"p99_ms"`
-	MaxMillis    float64 `json:"max_ms"`
-	WarmupCalls  int     `json:"warmup_calls"`
-	WarmupSecond float64 `json:"warmup_seconds"`
+	Label       string  `json:"label"`
+	Workers     int     `json:"workers"`
+	Rounds      int     `json:"rounds"`
+	DurationSec float64 `json:"duration_seconds"`
+	Calls       int     `json:"calls"`
+	Errors      int64   `json:"errors"`
+	FirstError  string  `json:"first_error,omitempty"`
+	CallsPerSec float64 `json:"calls_per_second"`
+	RoundRates  []int   `json:"round_calls_per_second"`
+	P50Millis   float64 `json:"p50_ms"`
+	P90Millis   float64 `json:"p90_ms"`
+	P99Millis   float64 `json:"p99_ms"`
+	MaxMillis   float64 `json:"max_ms"`
+	WarmupCalls int     `json:"warmup_calls"`
+	// ServerCPUMicrosPerCall is the server process's user+system CPU during its measured rounds
+	// divided by its calls; 0 when no -pid was given for it.
+	ServerCPUMicrosPerCall float64 `json:"server_cpu_us_per_call"`
 }
 
-func runCalls(arguments []string) error {
-	flags := flag.NewFlagSet("calls", flag.ExitOnError)
-	endpoint := flags.String("url", "", "MCP endpoint, e.g. http://127.0.0.1:8080/mcp/v1/")
-	label := flags.String("label", "server", "name printed in the report")
-	workers := flags.Int("workers", 8, "concurrent workers, one session and one connection each")
-	warmup := flags.Duration("warmup", 5*time.Second, "unrecorded warm-up")
-	duration := flags.Duration("duration", 20*time.Second, "recorded run")
-	maxCalls := flags.Int("max-calls", 5_000_000, "upper bound on recorded calls per worker")
-	flags.Parse(arguments)
-	if *workers < 1 || *workers > 256 || *duration <= 0 || *duration > 10*time.Minute {
-		return errors.New("workers must be 1..256 and duration 0..10m")
-	}
-	c, err := newClient(*endpoint, *workers)
+// processCPU is the user+system CPU a local process has used, from /proc/<pid>/stat (USER_HZ 100).
+func processCPU(pid int) (time.Duration, error) {
+	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 	if err != nil {
-		return err
+		return 0, err
 	}
-	sessions := make([]string, *workers)
-	for i := range sessions {
-		if sessions[i], err = c.openSession(); err != nil {
-			return err
+	text := string(stat)
+	fields := strings.Fields(text[strings.LastIndexByte(text, ')')+1:])
+	if len(fields) < 13 {
+		return 0, fmt.Errorf("unexpected /proc/%d/stat", pid)
+	}
+	user, err := strconv.ParseInt(fields[11], 10, 64)
+	if err != nil {
+		return 0, err
+	}
+	system, err := strconv.ParseInt(fields[12], 10, 64)
+	if err != nil {
+		return 0, err
+	}
+	return time.Duration(user+system) * 10 * time.Millisecond, nil
+}
+
+// target is one server under load: its client, one session per worker, and what was measured.
+type target struct {
+	label      string
+	client     *client
+	sessions   []string
+	latencies  []time.Duration
+	elapsed    time.Duration
+	roundRates []int
+	warmCalls  int
+	pid        int
+	cpu        time.Duration
+	errors     atomic.Int64
+	firstError atomic.Value
+}
+
+func newTarget(label, endpoint string, workers int) (*target, error) {
+	c, err := newClient(endpoint, workers)
+	if err != nil {
+		return nil, err
+	}
+	t := &target{label: label, client: c, sessions: make([]string, workers)}
+	for i := range t.sessions {
+		if t.sessions[i], err = c.openSession(); err != nil {
+			return nil, fmt.Errorf("%s: %w", label, err)
 		}
 	}
+	return t, nil
+}
 
-	var errorCount atomic.Int64
-	var firstError atomic.Value
-	phase := func(length time.Duration, record bool) ([][]time.Duration, time.Duration) {
-		latencies := make([][]time.Duration, *workers)
-		var group sync.WaitGroup
-		start := time.Now()
-		deadline := start.Add(length)
-		for worker := 0; worker < *workers; worker++ {
-			group.Add(1)
-			go func(worker int) {
-				defer group.Done()
-				samples := make([]time.Duration, 0, 1<<16)
-				for id := 1; id <= *maxCalls; id++ {
-					began := time.Now()
-					if !began.Before(deadline) {
-						break
-					}
-					if err := c.callCheckPricing(sessions[worker], id); err != nil {
-						if record {
-							errorCount.Add(1)
-							firstError.CompareAndSwap(nil, err.Error())
-						}
-						continue
-					}
-					samples = append(samples, time.Since(began))
+// phase runs every worker back to back for length and returns the successful calls' latencies.
+func (t *target) phase(length time.Duration, maxCalls int, record bool) ([]time.Duration, time.Duration) {
+	perWorker := make([][]time.Duration, len(t.sessions))
+	var group sync.WaitGroup
+	start := time.Now()
+	deadline := start.Add(length)
+	for worker := range t.sessions {
+		group.Add(1)
+		go func(worker int) {
+			defer group.Done()
+			samples := make([]time.Duration, 0, 1<<14)
+			for id := 1; id <= maxCalls; id++ {
+				began := time.Now()
+				if !began.Before(deadline) {
+					break
 				}
-				latencies[worker] = samples
-			}(worker)
-		}
-		group.Wait()
-		return latencies, time.Since(start)
+				if err := t.client.callCheckPricing(t.sessions[worker], id); err != nil {
+					if record {
+						t.errors.Add(1)
+						t.firstError.CompareAndSwap(nil, err.Error())
+					}
+					continue
+				}
+				samples = append(samples, time.Since(began))
+			}
+			perWorker[worker] = samples
+		}(worker)
 	}
-
-	warm, warmElapsed := phase(*warmup, false)
-	warmCalls := 0
-	for _, samples := range warm {
-		warmCalls += len(samples)
-	}
-	measured, elapsed := phase(*duration, true)
+	group.Wait()
 	var all []time.Duration
-	for _, samples := range measured {
+	for _, samples := range perWorker {
 		all = append(all, samples...)
 	}
+	return all, time.Since(start)
+}
+
+func (t *target) report(rounds int) callsReport {
+	all := t.latencies
 	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
 	percentile := func(p float64) float64 {
 		if len(all) == 0 {
 			return 0
 		}
-		index := int(float64(len(all)-1) * p)
-		return float64(all[index].Microseconds()) / 1000
+		return float64(all[int(float64(len(all)-1)*p)].Microseconds()) / 1000
 	}
 	report := callsReport{
-		Label:        *label,
-		Workers:      *workers,
-		DurationSec:  elapsed.Seconds(),
-		Calls:        len(all),
-		Errors:       errorCount.Load(),
-		CallsPerSec:  float64(len(all)) / elapsed.Seconds(),
-		P50Millis:    percentile(0.50),
-		P90Millis:    percentile(0.90),
-		P99Millis:    percentile(0.99),
-		MaxMillis:    percentile(1.0),
-		WarmupCalls:  warmCalls,
-		WarmupSecond: warmElapsed.Seconds(),
+		Label:       t.label,
+		Workers:     len(t.sessions),
+		Rounds:      rounds,
+		DurationSec: t.elapsed.Seconds(),
+		Calls:       len(all),
+		Errors:      t.errors.Load(),
+		CallsPerSec: float64(len(all)) / t.elapsed.Seconds(),
+		RoundRates:  t.roundRates,
+		P50Millis:   percentile(0.50),
+		P90Millis:   percentile(0.90),
+		P99Millis:   percentile(0.99),
+		MaxMillis:   percentile(1.0),
+		WarmupCalls: t.warmCalls,
 	}
-	if message, ok := firstError.Load().(string); ok {
+	if message, ok := t.firstError.Load().(string); ok {
 		report.FirstError = message
 	}
-	return json.NewEncoder(os.Stdout).Encode(report)
+	if t.pid > 0 && len(all) > 0 {
+		report.ServerCPUMicrosPerCall = float64(t.cpu.Microseconds()) / float64(len(all))
+	}
+	return report
+}
+
+// runCalls measures one server, or several given as label=url pairs. With several, the measured
+// time is split into rounds that alternate between them, so a change in the machine's background
+// load (a shared build machine) hits every server alike.
+func runCalls(arguments []string) error {
+	flags := flag.NewFlagSet("calls", flag.ExitOnError)
+	var targets []string
+	flags.Func("target", "label=url of an MCP endpoint; repeat to compare servers", func(value string) error {
+		targets = append(targets, value)
+		return nil
+	})
+	pids := map[string]int{}
+	flags.Func("pid", "label=pid of a target's local server process, to report its CPU per call", func(value string) error {
+		label, text, found := strings.Cut(value, "=")
+		pid, err := strconv.Atoi(text)
+		if !found || err != nil || pid <= 0 {
+			return fmt.Errorf("pid %q is not label=pid", value)
+		}
+		pids[label] = pid
+		return nil
+	})
+	workers := flags.Int("workers", 8, "concurrent workers per server, one session and one connection each")
+	warmup := flags.Duration("warmup", 5*time.Second, "unrecorded warm-up per server")
+	duration := flags.Duration("duration", 20*time.Second, "recorded time per server, split into rounds")
+	rounds := flags.Int("rounds", 4, "alternating rounds")
+	maxCalls := flags.Int("max-calls", 5_000_000, "upper bound on calls per worker and round")
+	flags.Parse(arguments)
+	if len(targets) == 0 || len(targets) > 4 {
+		return errors.New("give 1 to 4 -target label=url")
+	}
+	if *workers < 1 || *workers > 256 || *duration <= 0 || *duration > 10*time.Minute || *rounds < 1 || *rounds > 100 {
+		return errors.New("workers must be 1..256, duration 0..10m, rounds 1..100")
+	}
+	var servers []*target
+	var err error
+	for _, value := range targets {
+		label, endpoint, found := strings.Cut(value, "=")
+		if !found {
+			return fmt.Errorf("target %q is not label=url", value)
+		}
+		server, err := newTarget(label, endpoint, *workers)
+		if err != nil {
+			return err
+		}
+		server.pid = pids[label]
+		servers = append(servers, server)
+	}
+	for _, server := range servers {
+		warm, _ := server.phase(*warmup, *maxCalls, false)
+		server.warmCalls = len(warm)
+	}
+	roundLength := *duration / time.Duration(*rounds)
+	for round := 0; round < *rounds; round++ {
+		for _, server := range servers {
+			var before time.Duration
+			if server.pid > 0 {
+				if before, err = processCPU(server.pid); err != nil {
+					return err
+				}
+			}
+			samples, elapsed := server.phase(roundLength, *maxCalls, true)
+			if server.pid > 0 {
+				after, err := processCPU(server.pid)
+				if err != nil {
+					return err
+				}
+				server.cpu += after - before
+			}
+			server.latencies = append(server.latencies, samples...)
+			server.elapsed += elapsed
+			server.roundRates = append(server.roundRates, int(float64(len(samples))/elapsed.Seconds()))
+		}
+	}
+	encoder := json.NewEncoder(os.Stdout)
+	for _, server := range servers {
+		if err := encoder.Encode(server.report(*rounds)); err != nil {
+			return err
+		}
+	}
+	var usage syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &usage); err != nil {
+		return err
+	}
+	cpu := time.Duration(usage.Utime.Nano() + usage.Stime.Nano())
+	return encoder.Encode(map[string]any{"label": "loadclient", "cpu_seconds": cpu.Seconds()})
 }
 
 type sessionsReport struct {
@@ -291,7 +411,7 @@ func runSessions(arguments []string) error {
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: loadclient calls|sessions -url http://127.0.0.1:PORT/mcp/v1/ [flags]")
+		fmt.Fprintln(os.Stderr, "usage: loadclient calls -target label=url [-target label=url] [flags] | sessions -url url [flags]")
 		os.Exit(2)
 	}
 	var err error
