@@ -115,15 +115,16 @@ var (
 	isError    = []byte(`"isError":true`)
 )
 
-func (c *client) callCheckPricing(session string, id int) error {
+// callCheckPricing returns the response body's size in bytes.
+func (c *client) callCheckPricing(session string, id int) (int, error) {
 	status, _, payload, err := c.post(session, callBody(id))
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if status != http.StatusOK || !bytes.Contains(payload, structured) || bytes.Contains(payload, isError) {
-		return fmt.Errorf("tools/call: HTTP %d: %.200s", status, payload)
+		return 0, fmt.Errorf("tools/call: HTTP %d: %.200s", status, payload)
 	}
-	return nil
+	return len(payload), nil
 }
 
 type callsReport struct {
@@ -144,6 +145,7 @@ type callsReport struct {
 	// ServerCPUMicrosPerCall is the server process's user+system CPU during its measured rounds
 	// divided by its calls; 0 when no -pid was given for it.
 	ServerCPUMicrosPerCall float64 `json:"server_cpu_us_per_call"`
+	ResponseBytes          int64   `json:"response_bytes"`
 }
 
 // processCPU is the user+system CPU a local process has used, from /proc/<pid>/stat (USER_HZ 100).
@@ -181,6 +183,8 @@ type target struct {
 	cpu        time.Duration
 	errors     atomic.Int64
 	firstError atomic.Value
+	// responseBytes is the size of the latest successful tools/call response body.
+	responseBytes atomic.Int64
 }
 
 func newTarget(label, endpoint string, workers int) (*target, error) {
@@ -213,7 +217,8 @@ func (t *target) phase(length time.Duration, maxCalls int, record bool) ([]time.
 				if !began.Before(deadline) {
 					break
 				}
-				if err := t.client.callCheckPricing(t.sessions[worker], id); err != nil {
+				size, err := t.client.callCheckPricing(t.sessions[worker], id)
+				if err != nil {
 					if record {
 						t.errors.Add(1)
 						t.firstError.CompareAndSwap(nil, err.Error())
@@ -221,6 +226,7 @@ func (t *target) phase(length time.Duration, maxCalls int, record bool) ([]time.
 					continue
 				}
 				samples = append(samples, time.Since(began))
+				t.responseBytes.Store(int64(size))
 			}
 			perWorker[worker] = samples
 		}(worker)
@@ -243,19 +249,20 @@ func (t *target) report(rounds int) callsReport {
 		return float64(all[int(float64(len(all)-1)*p)].Microseconds()) / 1000
 	}
 	report := callsReport{
-		Label:       t.label,
-		Workers:     len(t.sessions),
-		Rounds:      rounds,
-		DurationSec: t.elapsed.Seconds(),
-		Calls:       len(all),
-		Errors:      t.errors.Load(),
-		CallsPerSec: float64(len(all)) / t.elapsed.Seconds(),
-		RoundRates:  t.roundRates,
-		P50Millis:   percentile(0.50),
-		P90Millis:   percentile(0.90),
-		P99Millis:   percentile(0.99),
-		MaxMillis:   percentile(1.0),
-		WarmupCalls: t.warmCalls,
+		Label:         t.label,
+		Workers:       len(t.sessions),
+		Rounds:        rounds,
+		DurationSec:   t.elapsed.Seconds(),
+		Calls:         len(all),
+		Errors:        t.errors.Load(),
+		CallsPerSec:   float64(len(all)) / t.elapsed.Seconds(),
+		RoundRates:    t.roundRates,
+		P50Millis:     percentile(0.50),
+		P90Millis:     percentile(0.90),
+		P99Millis:     percentile(0.99),
+		MaxMillis:     percentile(1.0),
+		WarmupCalls:   t.warmCalls,
+		ResponseBytes: t.responseBytes.Load(),
 	}
 	if message, ok := t.firstError.Load().(string); ok {
 		report.FirstError = message
