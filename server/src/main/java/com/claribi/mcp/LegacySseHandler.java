@@ -46,12 +46,7 @@ final class LegacySseHandler {
             callback.succeeded();
         } catch (RuntimeException e) {
             log.error("legacy MCP request failed", e);
-            streamable.fail(
-                    response,
-                    callback,
-                    null,
-                    new McpException(McpException.INTERNAL_ERROR, "Internal error.", 500),
-                    true);
+            streamable.fail(response, callback, null, new McpException(McpException.INTERNAL_ERROR, "Internal error.", 500), true);
         }
         return true;
     }
@@ -61,11 +56,7 @@ final class LegacySseHandler {
         response.setStatus(200);
         SseStream sse = SseStream.open(response, server.mapper(), null, "message");
         if (sse.raw("event: endpoint\ndata: /mcp/v1/messages?session_id=" + session.id() + "\n\n")) {
-            server.streams()
-                    .serve(
-                            session.id(),
-                            sse,
-                            () -> server.sessions().find(session.id()).isPresent());
+            server.streams().serve(session.id(), sse, () -> server.sessions().find(session.id()).isPresent());
         }
         sse.close();
         server.sessions().end(session.id());
@@ -134,9 +125,7 @@ final class LegacySseHandler {
                         Optional.of(session),
                         authentication,
                         capabilities,
-                        Optional.of(session.logLevel()
-                                .flatMap(LogLevel::fromWireName)
-                                .orElse(LogLevel.INFO)),
+                        Optional.of(session.logLevel().flatMap(LogLevel::fromWireName).orElse(LogLevel.INFO)),
                         outbound,
                         rpc.meta().get("progressToken"),
                         server.clientRequests(),

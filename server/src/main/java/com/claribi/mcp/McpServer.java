@@ -211,8 +211,7 @@ public final class McpServer implements AutoCloseable {
     /** {@code GET /mcp/v1/} with {@code Accept: application/json}: what this server is and offers. */
     ObjectNode metadataDocument() {
         String base = publicUrl.toString();
-        ObjectNode document = JsonRpc.NODES
-                .objectNode()
+        ObjectNode document = JsonRpc.NODES.objectNode()
                 .put("name", Dispatcher.SERVER_NAME)
                 .put("title", "clariBI")
                 .put("version", VERSION)
@@ -220,12 +219,10 @@ public final class McpServer implements AutoCloseable {
         ArrayNode versions = document.putArray("protocol_versions");
         Versions.ALL.forEach(versions::add);
         ObjectNode transports = document.putObject("transports");
-        transports
-                .putObject("streamable_http")
+        transports.putObject("streamable_http")
                 .put("url", base + "/mcp/v1/")
                 .put("protocol_versions", String.join(",", Versions.SESSION_VERSIONS) + "," + Versions.V2026_07_28);
-        transports
-                .putObject("sse")
+        transports.putObject("sse")
                 .put("url", base + "/mcp/v1/sse")
                 .put("messages_url", base + "/mcp/v1/messages")
                 .put("protocol_versions", Versions.V2024_11_05);
@@ -245,8 +242,7 @@ public final class McpServer implements AutoCloseable {
 
     /** The public catalog the SDKs are generated from (SPEC §1). */
     ObjectNode toolCatalog() {
-        ObjectNode catalog =
-                JsonRpc.NODES.objectNode().put("server", Dispatcher.SERVER_NAME).put("version", VERSION);
+        ObjectNode catalog = JsonRpc.NODES.objectNode().put("server", Dispatcher.SERVER_NAME).put("version", VERSION);
         ArrayNode tools = catalog.putArray("tools");
         for (Tool tool : registry.tools()) {
             ObjectNode node = tools.addObject()
@@ -267,8 +263,7 @@ public final class McpServer implements AutoCloseable {
         }
         ArrayNode templates = catalog.putArray("resource_templates");
         for (ResourceTemplate template : registry.templates()) {
-            ObjectNode node = templates
-                    .addObject()
+            ObjectNode node = templates.addObject()
                     .put("uri_template", template.uriTemplate())
                     .put("name", template.name())
                     .put("title", template.title())
@@ -282,12 +277,10 @@ public final class McpServer implements AutoCloseable {
                     .put("title", prompt.title())
                     .put("description", prompt.description());
             ArrayNode arguments = node.putArray("arguments");
-            prompt.arguments()
-                    .forEach(argument -> arguments
-                            .addObject()
-                            .put("name", argument.name())
-                            .put("description", argument.description())
-                            .put("required", argument.required()));
+            prompt.arguments().forEach(argument -> arguments.addObject()
+                    .put("name", argument.name())
+                    .put("description", argument.description())
+                    .put("required", argument.required()));
         }
         return catalog;
     }

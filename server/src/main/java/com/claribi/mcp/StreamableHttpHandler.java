@@ -51,10 +51,8 @@ final class StreamableHttpHandler extends Handler.Abstract {
     /** Requests in flight on this process, for {@code notifications/cancelled}. */
     private final ConcurrentMap<String, Exchange> inFlight = new ConcurrentHashMap<>();
 
-    private final Cache<String, EventLog> eventLogs = Caffeine.newBuilder()
-            .expireAfterWrite(Duration.ofMinutes(10))
-            .maximumSize(10_000)
-            .build();
+    private final Cache<String, EventLog> eventLogs =
+            Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(10)).maximumSize(10_000).build();
 
     StreamableHttpHandler(
             McpServer server,
@@ -99,8 +97,7 @@ final class StreamableHttpHandler extends Handler.Abstract {
     // ---- POST: one JSON-RPC message or a 2025-03-26 batch ----
 
     private void post(Request request, Response response, Callback callback) {
-        String contentType =
-                Optional.ofNullable(request.getHeaders().get("Content-Type")).orElse("");
+        String contentType = Optional.ofNullable(request.getHeaders().get("Content-Type")).orElse("");
         if (!contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             throw McpException.transport(415, "Send the JSON-RPC message as application/json.");
         }
@@ -145,7 +142,8 @@ final class StreamableHttpHandler extends Handler.Abstract {
         String version = Versions.negotiate(requested);
         ObjectNode clientInfo = rpc.params().get("clientInfo") instanceof ObjectNode info ? info : null;
         JsonNode capabilities = rpc.params().get("capabilities");
-        String capabilityText = capabilities instanceof ObjectNode ? mapper.writeValueAsString(capabilities) : "{}";
+        String capabilityText =
+                capabilities instanceof ObjectNode ? mapper.writeValueAsString(capabilities) : "{}";
         SessionStore.Session session = sessions.create(
                 version,
                 "streamable",
@@ -167,8 +165,8 @@ final class StreamableHttpHandler extends Handler.Abstract {
         if (headerVersion != null && !headerVersion.equals(session.protocolVersion())) {
             throw McpException.transport(
                     400,
-                    "Unsupported MCP-Protocol-Version " + McpException.truncate(headerVersion) + "; this session uses "
-                            + session.protocolVersion() + ".");
+                    "Unsupported MCP-Protocol-Version " + McpException.truncate(headerVersion)
+                            + "; this session uses " + session.protocolVersion() + ".");
         }
         switch (message) {
             case JsonRpc.Response answer -> {
@@ -187,20 +185,9 @@ final class StreamableHttpHandler extends Handler.Abstract {
                 ObjectNode capabilities = parseObject(session.clientCapabilities());
                 Optional<LogLevel> level = Optional.of(
                         session.logLevel().flatMap(LogLevel::fromWireName).orElse(LogLevel.INFO));
-                respond(
-                        request,
-                        response,
-                        callback,
-                        rpc,
-                        stream,
-                        Versions.atLeast(session.protocolVersion(), Versions.V2025_11_25),
-                        exchangeFactory(
-                                session.protocolVersion(),
-                                Optional.of(session),
-                                authentication,
-                                capabilities,
-                                level,
-                                rpc));
+                respond(request, response, callback, rpc, stream, Versions.atLeast(session.protocolVersion(),
+                        Versions.V2025_11_25), exchangeFactory(session.protocolVersion(), Optional.of(session),
+                        authentication, capabilities, level, rpc));
             }
         }
     }
@@ -223,8 +210,8 @@ final class StreamableHttpHandler extends Handler.Abstract {
                 throw new McpException(McpException.HEADER_MISMATCH, "Missing MCP-Protocol-Version header.", 400);
             }
             if (!meta.has(META_VERSION) || !meta.has(META_CAPABILITIES)) {
-                throw McpException.invalidParams(
-                        "Invalid params: _meta must carry " + META_VERSION + " and " + META_CAPABILITIES + ".");
+                throw McpException.invalidParams("Invalid params: _meta must carry " + META_VERSION + " and "
+                        + META_CAPABILITIES + ".");
             }
             if (!headerVersion.equals(meta.path(META_VERSION).asString(""))) {
                 throw new McpException(
@@ -238,11 +225,7 @@ final class StreamableHttpHandler extends Handler.Abstract {
                 Versions.STATELESS_VERSIONS.forEach(supported::add);
                 data.put("requested", headerVersion);
                 throw new McpException(
-                        McpException.UNSUPPORTED_PROTOCOL_VERSION,
-                        "Unsupported protocol version.",
-                        data,
-                        400,
-                        Map.of());
+                        McpException.UNSUPPORTED_PROTOCOL_VERSION, "Unsupported protocol version.", data, 400, Map.of());
             }
             checkRoutingHeaders(request, rpc);
             if (rejectsAuthentication(authentication, response, callback, rpc)) {
@@ -250,17 +233,10 @@ final class StreamableHttpHandler extends Handler.Abstract {
             }
             ObjectNode capabilities =
                     meta.get(META_CAPABILITIES) instanceof ObjectNode given ? given : JsonRpc.NODES.objectNode();
-            Optional<LogLevel> level =
-                    LogLevel.fromWireName(meta.path(META_LOG_LEVEL).asString(""));
+            Optional<LogLevel> level = LogLevel.fromWireName(meta.path(META_LOG_LEVEL).asString(""));
             boolean stream = acceptsEventStream(request) && streamsResponse(rpc);
-            respond(
-                    request,
-                    response,
-                    callback,
-                    rpc,
-                    stream,
-                    false,
-                    exchangeFactory(headerVersion, Optional.empty(), authentication, capabilities, level, rpc));
+            respond(request, response, callback, rpc, stream, false, exchangeFactory(
+                    headerVersion, Optional.empty(), authentication, capabilities, level, rpc));
         } catch (McpException e) {
             fail(response, callback, rpc.id(), e, true);
         }
@@ -303,14 +279,7 @@ final class StreamableHttpHandler extends Handler.Abstract {
         JsonNode progressToken = rpc.meta().get("progressToken");
         ObjectNode inputResponses = rpc.params().get("inputResponses") instanceof ObjectNode given ? given : null;
         return outbound -> new Exchange(
-                version,
-                session,
-                authentication,
-                capabilities,
-                level,
-                outbound,
-                progressToken,
-                clientRequests,
+                version, session, authentication, capabilities, level, outbound, progressToken, clientRequests,
                 inputResponses);
     }
 
@@ -411,8 +380,7 @@ final class StreamableHttpHandler extends Handler.Abstract {
     }
 
     private String track(Exchange exchange, JsonRpc.Request rpc) {
-        String key = exchange.session().map(SessionStore.Session::id).orElse("-") + "|"
-                + rpc.id().toString();
+        String key = exchange.session().map(SessionStore.Session::id).orElse("-") + "|" + rpc.id().toString();
         inFlight.put(key, exchange);
         return key;
     }
@@ -466,27 +434,16 @@ final class StreamableHttpHandler extends Handler.Abstract {
                 case JsonRpc.Notification notification -> notification(session.id(), notification);
                 case JsonRpc.Request rpc -> {
                     if (rpc.method().equals("initialize")) {
-                        answers.add(JsonRpc.error(
-                                rpc.id(),
-                                McpException.INVALID_REQUEST,
-                                "initialize must not be part of a batch.",
-                                null));
+                        answers.add(JsonRpc.error(rpc.id(), McpException.INVALID_REQUEST,
+                                "initialize must not be part of a batch.", null));
                         continue;
                     }
                     if (authentication instanceof Authentication.Refused(String refusal)) {
                         answers.add(JsonRpc.error(rpc.id(), McpException.SERVER_ERROR, refusal, null));
                         continue;
                     }
-                    Exchange exchange = new Exchange(
-                            session.protocolVersion(),
-                            Optional.of(session),
-                            authentication,
-                            capabilities,
-                            Optional.of(LogLevel.INFO),
-                            Outbound.NONE,
-                            null,
-                            clientRequests,
-                            null);
+                    Exchange exchange = new Exchange(session.protocolVersion(), Optional.of(session), authentication,
+                            capabilities, Optional.of(LogLevel.INFO), Outbound.NONE, null, clientRequests, null);
                     try {
                         answers.add(JsonRpc.result(rpc.id(), dispatcher.handle(rpc, exchange)));
                     } catch (McpException e) {
@@ -518,8 +475,7 @@ final class StreamableHttpHandler extends Handler.Abstract {
         }
         SessionStore.Session session = requireSession(request);
         if (headerVersion != null && !headerVersion.equals(session.protocolVersion())) {
-            throw McpException.transport(
-                    400, "Unsupported MCP-Protocol-Version " + McpException.truncate(headerVersion) + ".");
+            throw McpException.transport(400, "Unsupported MCP-Protocol-Version " + McpException.truncate(headerVersion) + ".");
         }
         response.setStatus(200);
         String lastEventId = request.getHeaders().get("Last-Event-ID");
@@ -532,8 +488,7 @@ final class StreamableHttpHandler extends Handler.Abstract {
             return;
         }
         SseStream sse = SseStream.open(response, mapper, null, null);
-        server.streams()
-                .serve(session.id(), sse, () -> sessions.find(session.id()).isPresent());
+        server.streams().serve(session.id(), sse, () -> sessions.find(session.id()).isPresent());
         sse.close();
         callback.succeeded();
     }
@@ -593,8 +548,7 @@ final class StreamableHttpHandler extends Handler.Abstract {
             throw McpException.transport(400, "Bad Request: Mcp-Session-Id header is required; call initialize first.");
         }
         return sessions.find(id)
-                .orElseThrow(
-                        () -> McpException.transport(404, "Session not found; it ended or expired. Initialize again."));
+                .orElseThrow(() -> McpException.transport(404, "Session not found; it ended or expired. Initialize again."));
     }
 
     Authentication authenticate(Request request) {
@@ -605,8 +559,7 @@ final class StreamableHttpHandler extends Handler.Abstract {
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
             return new Authentication.Refused("Send credentials as Authorization: Bearer <token>.");
         }
-        return switch (authenticator.authenticate(
-                Authenticator.Surface.MCP, header.substring(7).trim())) {
+        return switch (authenticator.authenticate(Authenticator.Surface.MCP, header.substring(7).trim())) {
             case Authenticator.Outcome.Authenticated authenticated ->
                 new Authentication.Authenticated(authenticated.principal());
             case Authenticator.Outcome.Refused refused -> new Authentication.Refused(refused.message());
