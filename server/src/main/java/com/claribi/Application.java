@@ -1,13 +1,13 @@
 package com.claribi;
 
+import com.claribi.auth.Authenticator;
+import com.claribi.billing.Pricing;
 import com.claribi.http.HttpServer;
 import com.claribi.http.OpsRoutes;
 import com.claribi.mcp.McpRegistry;
 import com.claribi.mcp.McpServer;
 import com.claribi.mcp.McpTools;
 import com.claribi.mcp.ToolAccessPolicy;
-import com.claribi.auth.Authenticator;
-import com.claribi.billing.Pricing;
 import com.claribi.platform.Config;
 import com.claribi.storage.MetadataStore;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -60,7 +60,8 @@ public final class Application implements AutoCloseable {
             for (McpRegistry.Extension extension : mcpExtensions) {
                 extension.register(mcpRegistry);
             }
-            McpServer mcp = McpServer.create(config, metadata, Authenticator.NONE, ToolAccessPolicy.ALLOW_ALL, mcpRegistry);
+            McpServer mcp =
+                    McpServer.create(config, metadata, Authenticator.NONE, ToolAccessPolicy.ALLOW_ALL, mcpRegistry);
             mcp.register(routes);
 
             HttpServer http = HttpServer.start(config.bind(), config.port(), routes, Duration.ofSeconds(20));
