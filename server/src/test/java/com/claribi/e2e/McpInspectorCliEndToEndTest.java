@@ -67,6 +67,11 @@ class McpInspectorCliEndToEndTest {
         assertListsAndCalls("auto");
     }
 
+    @Test
+    void legacySseTransportListsToolsAndCallsCheckPricing() {
+        assertListsAndCalls("legacy", "sse", "/mcp/v1/sse");
+    }
+
     /**
      * The modern era pins protocol 2026-07-28 with no fallback: the inspector sends {@code
      * server/discover} and needs 2026-07-28 in {@code supportedVersions}, then makes stateless
@@ -83,7 +88,13 @@ class McpInspectorCliEndToEndTest {
     }
 
     private static void assertListsAndCalls(String era) {
-        JsonNode listed = inspector(era, "tools/list").successfulSummary().path("result");
+        assertListsAndCalls(era, "http", "/mcp/v1/");
+    }
+
+    private static void assertListsAndCalls(String era, String transport, String path) {
+        JsonNode listed = inspector(era, transport, path, "tools/list")
+                .successfulSummary()
+                .path("result");
         JsonNode checkPricing = null;
         for (JsonNode tool : listed.path("tools")) {
             if (tool.path("name").asString().equals("check_pricing")) {
@@ -93,7 +104,9 @@ class McpInspectorCliEndToEndTest {
         assertThat(checkPricing).as("check_pricing in tools/list: %s", listed).isNotNull();
         McpClientsEndToEndTest.assertCheckPricingTool(checkPricing);
 
-        JsonNode called = inspector(era, "tools/call").successfulSummary().path("result");
+        JsonNode called = inspector(era, transport, path, "tools/call")
+                .successfulSummary()
+                .path("result");
         assertThat(called.path("isError").asBoolean(false)).isFalse();
         boolean hasText = false;
         StringBuilder text = new StringBuilder();
@@ -112,13 +125,13 @@ class McpInspectorCliEndToEndTest {
         assertThat(tierIds).containsExactlyElementsOf(McpClientsEndToEndTest.TIER_IDS);
     }
 
-    private static NodeScripts.Outcome inspector(String era, String method) {
+    private static NodeScripts.Outcome inspector(String era, String transport, String path, String method) {
         List<String> arguments = new ArrayList<>(List.of(
                 "--cli",
                 "--server-url",
-                application.publicUrl() + "/mcp/v1/",
+                application.publicUrl() + path,
                 "--transport",
-                "http",
+                transport,
                 "--protocol-era",
                 era,
                 "--method",
