@@ -222,7 +222,7 @@ class McpSessionsAcrossServersEndToEndTest {
 
     /** Reads the port the child chose from its "clariBI listening on" log line. */
     private int awaitChildPort() throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
         while (Instant.now().isBefore(deadline)) {
             String output = Files.exists(secondLog) ? Files.readString(secondLog, StandardCharsets.UTF_8) : "";
             Matcher matcher = LISTENING.matcher(output);
@@ -234,7 +234,7 @@ class McpSessionsAcrossServersEndToEndTest {
             }
             Thread.sleep(100);
         }
-        throw new AssertionError(
-                "the second server did not start within 60 s:\n" + Files.readString(secondLog, StandardCharsets.UTF_8));
+        throw new AssertionError("the second server did not start within 120 s:\n"
+                + Files.readString(secondLog, StandardCharsets.UTF_8));
     }
 }
