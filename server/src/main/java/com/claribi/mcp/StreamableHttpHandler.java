@@ -5,10 +5,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -135,7 +132,21 @@ final class StreamableHttpHandler extends Handler.Abstract {
             return;
         }
         JsonRpc.Message message = JsonRpc.parse(parsed);
-        checkBodySize(message, body.length);
+        try {
+            postMessage(request, response, callback, message, body.length, authentication);
+        } catch (McpException e) {
+            fail(response, callback, message instanceof JsonRpc.Request rpc ? rpc.id() : null, e, true);
+        }
+    }
+
+    private void postMessage(
+            Request request,
+            Response response,
+            Callback callback,
+            JsonRpc.Message message,
+            int bodyLength,
+            Authentication authentication) {
+        checkBodySize(message, bodyLength);
         String headerVersion = request.getHeaders().get(VERSION_HEADER);
         boolean stateless = (headerVersion != null && !Versions.ALL.contains(headerVersion))
                 || (headerVersion != null && Versions.STATELESS_VERSIONS.contains(headerVersion))
@@ -284,7 +295,10 @@ final class StreamableHttpHandler extends Handler.Abstract {
     /** 2026-07-28: {@code Mcp-Method} and {@code Mcp-Name} must repeat what the body says. */
     private static void checkRoutingHeaders(Request request, JsonRpc.Request rpc) {
         String method = request.getHeaders().get("Mcp-Method");
-        if (method != null && !method.equals(rpc.method())) {
+        if (method == null) {
+            throw new McpException(McpException.HEADER_MISMATCH, "Missing Mcp-Method header.", 400);
+        }
+        if (!method.equals(rpc.method())) {
             throw new McpException(McpException.HEADER_MISMATCH, "Mcp-Method header does not match the body.", 400);
         }
         String nameField = switch (rpc.method()) {
@@ -716,20 +730,10 @@ final class StreamableHttpHandler extends Handler.Abstract {
     void fail(Response response, Callback callback, JsonNode id, McpException e, boolean ownStatus) {
         e.headers().forEach((name, value) -> response.getHeaders().put(name, value));
         int status = ownStatus || e.httpStatus() == 401 || e.httpStatus() == 403 ? e.httpStatus() : 200;
-        writeJson(response, callback, status, JsonRpc.error(id, e.code(), e.getMessage(), e.data()));
-    }
-
-    static List<String> headerValues(Request request, String name) {
-        List<String> values = new ArrayList<>();
-        for (HttpField field : request.getHeaders()) {
-            if (field.is(name)) {
-                values.add(field.getValue());
-            }
+        if (status == 413) {
+            // The unread body makes the connection unusable; say so, so clients do not reuse it.
+            response.getHeaders().put("Connection", "close");
         }
-        return values;
-    }
-
-    static String utf8(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
+        writeJson(response, callback, status, JsonRpc.error(id, e.code(), e.getMessage(), e.data()));
     }
 }

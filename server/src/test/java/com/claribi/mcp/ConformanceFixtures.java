@@ -142,6 +142,23 @@ final class ConformanceFixtures implements McpRegistry.Extension {
         });
 
         registerStatelessFixtures(registry);
+        registry.tool(new Tool(
+                "json_schema_2020_12_tool",
+                "JSON Schema 2020-12 tool",
+                "Tool with JSON Schema 2020-12 features for conformance testing (SEP-1613)",
+                json("""
+                        {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+                         "$defs": {"address": {"type": "object",
+                                               "properties": {"street": {"type": "string"}, "city": {"type": "string"}}}},
+                         "properties": {"name": {"type": "string"}, "address": {"$ref": "#/$defs/address"}},
+                         "additionalProperties": false}"""),
+                Optional.empty(),
+                Tool.Annotations.READ_ONLY,
+                List.of(),
+                Optional.empty(),
+                false,
+                false,
+                (arguments, context) -> ToolResult.text("JSON Schema 2020-12 tool called with: " + arguments)));
 
         registry.resource(new Resource(
                 "test://static-text",
