@@ -1,0 +1,3 @@
+module claribi.local/bench/mcp/loadclient
+
+go 1.22
