@@ -1,7 +1,11 @@
 package com.claribi.storage;
 
+import com.claribi.platform.ClariException;
 import com.claribi.platform.Config;
+import com.claribi.platform.ErrorCode;
 import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -40,5 +44,31 @@ public sealed interface MetadataStore extends AutoCloseable permits EmbeddedMeta
         return database.url()
                 .<MetadataStore>map(url -> PostgresMetadataStore.open(url, database.username(), database.password()))
                 .orElseGet(() -> EmbeddedMetadataStore.open(home.resolve("metadata")));
+    }
+
+    /**
+     * Runs {@code work} (typically an insert or update through {@link #jdbi()}) and reports a
+     * unique-constraint violation as {@link ErrorCode#CONFLICT} carrying {@code conflictMessage},
+     * which must be safe to show. Both stores report such a violation as SQLSTATE 23505.
+     */
+    static <T> T unique(String conflictMessage, Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (RuntimeException e) {
+            if (isUniqueViolation(e)) {
+                throw new ClariException(ErrorCode.CONFLICT, conflictMessage, e);
+            }
+            throw e;
+        }
+    }
+
+    /** True when {@code error} or one of its causes is a unique-constraint violation (SQLSTATE 23505). */
+    static boolean isUniqueViolation(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 }
