@@ -85,8 +85,7 @@ public final class Accounts {
     Workspace insertWorkspace(
             Handle handle, String name, String tier, Optional<Instant> trialEndsAt, String ownerUserId) {
         Workspace workspace = new Workspace(Tokens.id("ws_"), name, tier, trialEndsAt, now());
-        handle.createUpdate(
-                        "INSERT INTO workspaces (id, name, tier, trial_ends_at, created_at) VALUES (?, ?, ?, ?, ?)")
+        handle.createUpdate("INSERT INTO workspaces (id, name, tier, trial_ends_at, created_at) VALUES (?, ?, ?, ?, ?)")
                 .bind(0, workspace.id())
                 .bind(1, workspace.name())
                 .bind(2, workspace.tier())
@@ -109,8 +108,7 @@ public final class Accounts {
     }
 
     private void addMember(Handle handle, String workspaceId, String userId, Role role) {
-        handle.createUpdate(
-                        "INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (?, ?, ?, ?)")
+        handle.createUpdate("INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (?, ?, ?, ?)")
                 .bind(0, workspaceId)
                 .bind(1, userId)
                 .bind(2, role.wireName())
@@ -148,8 +146,8 @@ public final class Accounts {
 
     /** Checks a user's password; false for unknown users and users without one. */
     public boolean passwordMatches(String userId, String password) {
-        Optional<String> hash = jdbi.withHandle(
-                handle -> handle.createQuery("SELECT password_hash FROM users WHERE id = ?")
+        Optional<String> hash =
+                jdbi.withHandle(handle -> handle.createQuery("SELECT password_hash FROM users WHERE id = ?")
                         .bind(0, userId)
                         .mapTo(String.class)
                         .findOne());
@@ -213,12 +211,12 @@ public final class Accounts {
      * @throws ClariException NOT_FOUND for an unknown workspace
      */
     public Workspace setTier(String workspaceId, String tier, Optional<Instant> trialEndsAt) {
-        int changed = jdbi.withHandle(handle -> handle.createUpdate(
-                        "UPDATE workspaces SET tier = ?, trial_ends_at = ? WHERE id = ?")
-                .bind(0, tier)
-                .bind(1, trialEndsAt.map(Accounts::utc).orElse(null))
-                .bind(2, workspaceId)
-                .execute());
+        int changed = jdbi.withHandle(
+                handle -> handle.createUpdate("UPDATE workspaces SET tier = ?, trial_ends_at = ? WHERE id = ?")
+                        .bind(0, tier)
+                        .bind(1, trialEndsAt.map(Accounts::utc).orElse(null))
+                        .bind(2, workspaceId)
+                        .execute());
         if (changed == 0) {
             throw ClariException.notFound("No workspace " + workspaceId + ".");
         }
@@ -244,7 +242,8 @@ public final class Accounts {
         });
     }
 
-    MintedKey insertKey(Handle handle, String workspaceId, String userId, KeyKind kind, String name, Set<Scope> scopes) {
+    MintedKey insertKey(
+            Handle handle, String workspaceId, String userId, KeyKind kind, String name, Set<Scope> scopes) {
         String secret = Tokens.mintSecret(kind.prefix());
         ApiKey key = new ApiKey(
                 Tokens.id("key_"),
@@ -275,8 +274,8 @@ public final class Accounts {
     /** The workspace's keys, newest first, revoked ones included. */
     public List<ApiKey> keys(String workspaceId) {
         return jdbi.withHandle(handle -> handle.createQuery("SELECT id, workspace_id, user_id, kind, name,"
-                                + " display_hint, scopes, created_at, last_used_at, revoked_at FROM api_keys"
-                                + " WHERE workspace_id = ? ORDER BY created_at DESC, id")
+                        + " display_hint, scopes, created_at, last_used_at, revoked_at FROM api_keys"
+                        + " WHERE workspace_id = ? ORDER BY created_at DESC, id")
                 .bind(0, workspaceId)
                 .map((rs, ctx) -> apiKey(rs))
                 .list());
@@ -395,20 +394,25 @@ public final class Accounts {
             return Optional.empty();
         }
         return jdbi.withHandle(handle -> handle.createQuery("SELECT id, workspace_id, user_id, scopes FROM"
-                                + " access_tokens WHERE token_sha256 = ? AND revoked_at IS NULL AND expires_at > ?")
-                        .bind(0, Tokens.sha256Hex(bearer))
-                        .bind(1, utc(now()))
-                        .map((rs, ctx) -> new ResolvedCredential(
-                                ResolvedCredential.CredentialType.ACCESS_TOKEN,
-                                rs.getString("id"),
-                                rs.getString("user_id"),
-                                rs.getString("workspace_id"),
-                                scopesOf(rs.getString("scopes"))))
-                        .findOne());
+                        + " access_tokens WHERE token_sha256 = ? AND revoked_at IS NULL AND expires_at > ?")
+                .bind(0, Tokens.sha256Hex(bearer))
+                .bind(1, utc(now()))
+                .map((rs, ctx) -> new ResolvedCredential(
+                        ResolvedCredential.CredentialType.ACCESS_TOKEN,
+                        rs.getString("id"),
+                        rs.getString("user_id"),
+                        rs.getString("workspace_id"),
+                        scopesOf(rs.getString("scopes"))))
+                .findOne());
     }
 
     private record KeyRow(
-            String id, String workspaceId, String userId, String kind, Set<Scope> scopes, Optional<Instant> lastUsedAt) {}
+            String id,
+            String workspaceId,
+            String userId,
+            String kind,
+            Set<Scope> scopes,
+            Optional<Instant> lastUsedAt) {}
 
     // ---- helpers ----
 

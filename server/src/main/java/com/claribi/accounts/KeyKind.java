@@ -27,6 +27,8 @@ public enum KeyKind {
     }
 
     public static Optional<KeyKind> fromWireName(String name) {
-        return Arrays.stream(values()).filter(kind -> kind.wireName.equals(name)).findFirst();
+        return Arrays.stream(values())
+                .filter(kind -> kind.wireName.equals(name))
+                .findFirst();
     }
 }

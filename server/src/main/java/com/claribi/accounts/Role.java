@@ -19,6 +19,8 @@ public enum Role {
     }
 
     public static Optional<Role> fromWireName(String name) {
-        return Arrays.stream(values()).filter(role -> role.wireName().equals(name)).findFirst();
+        return Arrays.stream(values())
+                .filter(role -> role.wireName().equals(name))
+                .findFirst();
     }
 }

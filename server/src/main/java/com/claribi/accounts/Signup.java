@@ -143,8 +143,8 @@ public final class Signup implements AutoCloseable {
                         "Signup for this address is blocked after too many wrong verification codes."
                                 + " Ask the operator of this clariBI server to help.");
             }
-            Optional<Instant> recent = handle.createQuery("SELECT MAX(created_at) FROM pending_signups"
-                            + " WHERE email = ? AND created_at > ?")
+            Optional<Instant> recent = handle.createQuery(
+                            "SELECT MAX(created_at) FROM pending_signups" + " WHERE email = ? AND created_at > ?")
                     .bind(0, normalized)
                     .bind(1, Accounts.utc(now.minus(EMAIL_WINDOW)))
                     .map((rs, ctx) -> Accounts.optionalInstant(rs, 1))
@@ -238,7 +238,13 @@ public final class Signup implements AutoCloseable {
     }
 
     private record PendingRow(
-            String id, String email, String organization, String codeHmac, String status, int failed, Instant created,
+            String id,
+            String email,
+            String organization,
+            String codeHmac,
+            String status,
+            int failed,
+            Instant created,
             Instant expires) {}
 
     /** One verification attempt in one transaction; wrong codes are counted even though we refuse. */
@@ -270,7 +276,8 @@ public final class Signup implements AutoCloseable {
             return new Attempt.Expired(retryIn);
         }
         boolean matches = MessageDigest.isEqual(
-                presented.getBytes(StandardCharsets.US_ASCII), pending.codeHmac().getBytes(StandardCharsets.US_ASCII));
+                presented.getBytes(StandardCharsets.US_ASCII),
+                pending.codeHmac().getBytes(StandardCharsets.US_ASCII));
         if (!matches || Accounts.userIdByEmail(handle, pending.email()).isPresent()) {
             int failed = pending.failed() + 1;
             boolean lock = failed >= MAX_WRONG_CODES;

@@ -22,8 +22,7 @@ final class SignupMail {
                 If this was not you, ignore this mail: without the code no account is created.
 
                 - The clariBI team
-                """
-                .formatted(organization, code, minutes);
+                """.formatted(organization, code, minutes);
         String html = page(
                 "Your clariBI verification code",
                 "<p>Someone (we hope you) asked to create the clariBI workspace <strong>" + escape(organization)

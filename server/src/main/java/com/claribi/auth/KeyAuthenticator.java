@@ -59,26 +59,33 @@ public final class KeyAuthenticator implements Authenticator {
     private Optional<String> directional(Surface surface, CredentialType type) {
         String base = publicUrl.get().toString();
         return switch (surface) {
-            case REST -> switch (type) {
-                case REST_API_KEY -> Optional.empty();
-                case MCP_API_KEY -> Optional.of("This is an MCP API key (claribi_mcp_…): it works only at the MCP"
-                        + " endpoint " + base + "/mcp/v1/. The REST API at " + base + "/api/v1/ needs a REST API"
-                        + " key (claribi_api_…): mint one in the clariBI web app under Settings > Developer > API"
-                        + " keys, or with POST " + base + "/api/v1/api-keys and {\"kind\": \"rest\"} using an"
-                        + " existing REST key.");
-                case ACCESS_TOKEN -> Optional.of("This is a conversation access token from verify_email: it works"
-                        + " only at the MCP endpoint " + base + "/mcp/v1/. The REST API at " + base + "/api/v1/"
-                        + " needs a REST API key (claribi_api_…): mint one in the clariBI web app under Settings >"
-                        + " Developer > API keys.");
-            };
-            case MCP -> switch (type) {
-                case MCP_API_KEY, ACCESS_TOKEN -> Optional.empty();
-                case REST_API_KEY -> Optional.of("This is a REST API key (claribi_api_…): it works only at the REST"
-                        + " API " + base + "/api/v1/. The MCP endpoint " + base + "/mcp/v1/ needs an MCP API key"
-                        + " (claribi_mcp_…): use the one verify_email returned, mint one in the clariBI web app"
-                        + " under Settings > Developer > MCP Server, or with POST " + base + "/api/v1/api-keys"
-                        + " and {\"kind\": \"mcp\"}.");
-            };
+            case REST ->
+                switch (type) {
+                    case REST_API_KEY -> Optional.empty();
+                    case MCP_API_KEY ->
+                        Optional.of("This is an MCP API key (claribi_mcp_…): it works only at the MCP"
+                                + " endpoint " + base + "/mcp/v1/. The REST API at " + base
+                                + "/api/v1/ needs a REST API"
+                                + " key (claribi_api_…): mint one in the clariBI web app under Settings > Developer > API"
+                                + " keys, or with POST " + base + "/api/v1/api-keys and {\"kind\": \"rest\"} using an"
+                                + " existing REST key.");
+                    case ACCESS_TOKEN ->
+                        Optional.of("This is a conversation access token from verify_email: it works"
+                                + " only at the MCP endpoint " + base + "/mcp/v1/. The REST API at " + base + "/api/v1/"
+                                + " needs a REST API key (claribi_api_…): mint one in the clariBI web app under Settings >"
+                                + " Developer > API keys.");
+                };
+            case MCP ->
+                switch (type) {
+                    case MCP_API_KEY, ACCESS_TOKEN -> Optional.empty();
+                    case REST_API_KEY ->
+                        Optional.of("This is a REST API key (claribi_api_…): it works only at the REST"
+                                + " API " + base + "/api/v1/. The MCP endpoint " + base
+                                + "/mcp/v1/ needs an MCP API key"
+                                + " (claribi_mcp_…): use the one verify_email returned, mint one in the clariBI web app"
+                                + " under Settings > Developer > MCP Server, or with POST " + base + "/api/v1/api-keys"
+                                + " and {\"kind\": \"mcp\"}.");
+                };
         };
     }
 }

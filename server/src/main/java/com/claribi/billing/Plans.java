@@ -48,9 +48,7 @@ public final class Plans {
         if (trialLapsed(workspace)) {
             id = pricing.afterTrialTier();
         }
-        return pricing.tier(id)
-                .or(() -> pricing.tier(pricing.afterTrialTier()))
-                .orElseThrow();
+        return pricing.tier(id).or(() -> pricing.tier(pricing.afterTrialTier())).orElseThrow();
     }
 
     private boolean trialLapsed(Workspace workspace) {
@@ -109,7 +107,8 @@ public final class Plans {
         Map<Quota, Usage.Meter> meters = new EnumMap<>(Quota.class);
         jdbi.useHandle(handle -> {
             for (Quota quota : Quota.values()) {
-                meters.put(quota, new Usage.Meter(used(handle, workspaceId, quota, month), quota.limitIn(tier.limits())));
+                meters.put(
+                        quota, new Usage.Meter(used(handle, workspaceId, quota, month), quota.limitIn(tier.limits())));
             }
         });
         return new Usage(tier.id(), start(month), start(month.plusMonths(1)), meters);
@@ -181,7 +180,12 @@ public final class Plans {
                 ErrorCode.QUOTA_EXCEEDED,
                 "Quota " + quota.wireName() + " exceeded: the " + tier.name() + " tier allows " + limit + " "
                         + quota.plainWords() + ", " + used + " used, and this needs " + amount + " more."
-                        + (quota.monthly() ? " It resets on " + start(currentMonth().plusMonths(1)).toString().substring(0, 10) + "." : "")
+                        + (quota.monthly()
+                                ? " It resets on "
+                                        + start(currentMonth().plusMonths(1))
+                                                .toString()
+                                                .substring(0, 10) + "."
+                                : "")
                         + " Upgrade with create_checkout_session or free some up.");
     }
 
@@ -207,7 +211,8 @@ public final class Plans {
     }
 
     private static long amount(Handle handle, String workspaceId, Quota quota, String period) {
-        return handle.createQuery("SELECT amount FROM usage_counters WHERE workspace_id = ? AND quota = ? AND period = ?")
+        return handle.createQuery(
+                        "SELECT amount FROM usage_counters WHERE workspace_id = ? AND quota = ? AND period = ?")
                 .bind(0, workspaceId)
                 .bind(1, quota.wireName())
                 .bind(2, period)
