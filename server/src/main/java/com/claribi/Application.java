@@ -9,6 +9,10 @@ import com.claribi.billing.Plans;
 import com.claribi.billing.Pricing;
 import com.claribi.http.HttpServer;
 import com.claribi.http.OpsRoutes;
+import com.claribi.mcp.AccountTools;
+import com.claribi.mcp.McpRegistry;
+import com.claribi.mcp.McpServer;
+import com.claribi.mcp.McpTools;
 import com.claribi.platform.Config;
 import com.claribi.rest.RestApi;
 import com.claribi.storage.MetadataStore;
@@ -56,8 +60,13 @@ public final class Application implements AutoCloseable {
         this.authenticator = authenticator;
     }
 
-    /** Opens the stores, wires every feature and starts serving. */
-    public static Application start(Config config) {
+    /**
+     * Opens the stores, wires every feature and starts serving.
+     *
+     * @param mcpExtensions extra MCP registrations; production passes none, protocol tests add
+     *     fixtures
+     */
+    public static Application start(Config config, McpRegistry.Extension... mcpExtensions) {
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         try {
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -82,11 +91,23 @@ public final class Application implements AutoCloseable {
             OpsRoutes.register(routes, metadata::isReachable, metrics);
             routes.add(RestApi.PREFIX + "/*", new RestApi(authenticator, accounts, plans));
 
+            McpRegistry mcpRegistry = new McpRegistry();
+            McpTools.register(mcpRegistry, pricing);
+            AccountTools.register(mcpRegistry, signup, plans, publicUrlOnceBound::get);
+            for (McpRegistry.Extension extension : mcpExtensions) {
+                extension.register(mcpRegistry);
+            }
+            McpServer mcp =
+                    McpServer.create(config, metadata, authenticator, AccountTools.tierPolicy(plans), mcpRegistry);
+            mcp.register(routes);
+
             HttpServer http = HttpServer.start(config.bind(), config.port(), routes, Duration.ofSeconds(20));
             opened.push(http);
             URI publicUrl = config.publicUrl()
                     .orElseGet(() -> URI.create("http://" + hostForUrl(config.bind()) + ":" + http.port()));
             publicUrlOnceBound.set(publicUrl);
+            mcp.serving(publicUrl);
+            opened.push(mcp);
             log.info("clariBI listening on {}:{} (public URL {})", config.bind(), http.port(), publicUrl);
             return new Application(opened, http, publicUrl, accounts, signup, plans, authenticator);
         } catch (RuntimeException e) {

@@ -1,0 +1,58 @@
+package com.claribi.mcp;
+
+import com.claribi.auth.Principal;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * What a handler may use besides its arguments. One per call; not shared between threads except
+ * that {@link #cancelled()} may be read from any thread.
+ */
+public interface CallContext {
+
+    /** The authenticated caller; empty for anonymous calls. */
+    Optional<Principal> principal();
+
+    /** The protocol version this call arrived with. */
+    String protocolVersion();
+
+    /**
+     * Reports progress when the request carried a {@code progressToken}; otherwise does nothing
+     * (MCP §basic/utilities/progress). {@code progress} must increase between calls.
+     *
+     * @param total the total when known, else {@code null}
+     * @param message optional human-readable status, else {@code null}
+     */
+    void progress(double progress, Double total, String message);
+
+    /** True once the client cancelled this request or went away; long work should stop. */
+    boolean cancelled();
+
+    /** Sends a {@code notifications/message} log entry when the client's level lets it through. */
+    void log(LogLevel level, String logger, JsonNode data);
+
+    /**
+     * Asks the client something (sampling, elicitation, roots) and waits for the answer. On the
+     * stateful transports the request is sent on the call's stream; on the 2026-07-28 stateless
+     * transport the call ends with an {@code input_required} result and the client retries with
+     * the answer (SEP-2322), so handlers must be safe to re-run up to their client requests.
+     *
+     * @param key names this request among the call's client requests; stable across retries
+     * @param method {@code sampling/createMessage}, {@code elicitation/create} or {@code roots/list}
+     * @return the client's result
+     * @throws com.claribi.platform.ClariException when the client lacks the capability or failed
+     */
+    JsonNode requestFromClient(String key, String method, ObjectNode params);
+
+    /** The capabilities the client declared. */
+    ObjectNode clientCapabilities();
+
+    /**
+     * The caller's network address as the server saw it, for per-address limits such as signup's;
+     * empty when the transport does not know it.
+     */
+    default Optional<String> clientAddress() {
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,197 @@
+package com.claribi.mcp;
+
+import com.claribi.auth.Principal;
+import com.claribi.platform.ClariException;
+import com.claribi.platform.ErrorCode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One request in flight: who sent it, on which protocol version and session, where its
+ * notifications go, and whether it was cancelled. Implements {@link CallContext} for handlers.
+ */
+final class Exchange implements CallContext {
+    private final String protocolVersion;
+    private final Optional<SessionStore.Session> session;
+    private final Authentication authentication;
+    private final ObjectNode clientCapabilities;
+    private final Optional<LogLevel> logLevel;
+    private final Outbound outbound;
+    private final JsonNode progressToken;
+    private final ClientRequests clientRequests;
+    private final ObjectNode inputResponses;
+    private final AtomicBoolean cancelled = new AtomicBoolean();
+    private final Map<String, ObjectNode> missingInputs = new LinkedHashMap<>();
+
+    /**
+     * @param logLevel the least severe level the client wants; empty sends no log notifications
+     * @param inputResponses 2026-07-28 answers to earlier {@code input_required} results, by key
+     */
+    Exchange(
+            String protocolVersion,
+            Optional<SessionStore.Session> session,
+            Authentication authentication,
+            ObjectNode clientCapabilities,
+            Optional<LogLevel> logLevel,
+            Outbound outbound,
+            JsonNode progressToken,
+            ClientRequests clientRequests,
+            ObjectNode inputResponses) {
+        this.protocolVersion = Objects.requireNonNull(protocolVersion, "protocolVersion");
+        this.session = Objects.requireNonNull(session, "session");
+        this.authentication = Objects.requireNonNull(authentication, "authentication");
+        this.clientCapabilities = Objects.requireNonNull(clientCapabilities, "clientCapabilities");
+        this.logLevel = Objects.requireNonNull(logLevel, "logLevel");
+        this.outbound = Objects.requireNonNull(outbound, "outbound");
+        this.progressToken = progressToken;
+        this.clientRequests = clientRequests;
+        this.inputResponses = inputResponses;
+    }
+
+    boolean stateless() {
+        return session.isEmpty();
+    }
+
+    Optional<SessionStore.Session> session() {
+        return session;
+    }
+
+    Authentication authentication() {
+        return authentication;
+    }
+
+    Outbound outbound() {
+        return outbound;
+    }
+
+    void cancel() {
+        cancelled.set(true);
+    }
+
+    /** Client requests a stateless handler asked for that the retry must answer (SEP-2322). */
+    Map<String, ObjectNode> missingInputs() {
+        return missingInputs;
+    }
+
+    @Override
+    public Optional<Principal> principal() {
+        return authentication instanceof Authentication.Authenticated(Principal principal)
+                ? Optional.of(principal)
+                : Optional.empty();
+    }
+
+    @Override
+    public String protocolVersion() {
+        return protocolVersion;
+    }
+
+    @Override
+    public void progress(double progress, Double total, String message) {
+        if (progressToken == null || !outbound.streaming()) {
+            return;
+        }
+        ObjectNode params = JsonRpc.NODES.objectNode();
+        params.set("progressToken", progressToken);
+        params.put("progress", progress);
+        if (total != null) {
+            params.put("total", total);
+        }
+        if (message != null) {
+            params.put("message", message);
+        }
+        send(JsonRpc.notification("notifications/progress", params));
+    }
+
+    @Override
+    public boolean cancelled() {
+        return cancelled.get();
+    }
+
+    @Override
+    public void log(LogLevel level, String logger, JsonNode data) {
+        if (logLevel.isEmpty() || level.compareTo(logLevel.get()) < 0 || !outbound.streaming()) {
+            return;
+        }
+        ObjectNode params = JsonRpc.NODES.objectNode().put("level", level.wireName());
+        if (logger != null) {
+            params.put("logger", logger);
+        }
+        params.set("data", data);
+        send(JsonRpc.notification("notifications/message", params));
+    }
+
+    private void send(ObjectNode message) {
+        if (!outbound.send(message)) {
+            cancelled.set(true);
+        }
+    }
+
+    @Override
+    public JsonNode requestFromClient(String key, String method, ObjectNode params) {
+        String capability = switch (method) {
+            case "sampling/createMessage" -> "sampling";
+            case "elicitation/create" -> "elicitation";
+            case "roots/list" -> "roots";
+            default -> throw new IllegalArgumentException("not a client request method: " + method);
+        };
+        if (!clientCapabilities.has(capability)) {
+            throw new ClariException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "This client does not support " + capability + ", which this call needs.");
+        }
+        if (stateless()) {
+            JsonNode answer = inputResponses == null ? null : inputResponses.get(key);
+            if (answer != null && answer.isObject()) {
+                return answer;
+            }
+            ObjectNode request = JsonRpc.NODES.objectNode().put("method", method);
+            request.set("params", params);
+            missingInputs.put(key, request);
+            throw new InputRequired();
+        }
+        if (!outbound.streaming()) {
+            throw new ClariException(
+                    ErrorCode.INVALID_ARGUMENT, "Asking the client needs a streamed (text/event-stream) response.");
+        }
+        ClientRequests.Pending pending =
+                clientRequests.open(session.orElseThrow().id());
+        try {
+            if (!outbound.send(JsonRpc.request(pending.id(), method, params))) {
+                cancelled.set(true);
+                throw new ClariException(ErrorCode.UNAVAILABLE, "The client went away.");
+            }
+            return pending.answer().get(ClientRequests.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new ClariException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "The client answered with an error: " + e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            throw new ClariException(ErrorCode.UNAVAILABLE, "The client did not answer in time.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClariException(ErrorCode.UNAVAILABLE, "The call was interrupted.");
+        } finally {
+            clientRequests.close(pending);
+        }
+    }
+
+    @Override
+    public ObjectNode clientCapabilities() {
+        return clientCapabilities.deepCopy();
+    }
+
+    /** Thrown through a handler when a stateless call needs client input first (SEP-2322). */
+    static final class InputRequired extends RuntimeException {
+        InputRequired() {
+            super("input required", null, false, false);
+        }
+    }
+}

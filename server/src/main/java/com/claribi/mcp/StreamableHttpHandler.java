@@ -1,0 +1,700 @@
+package com.claribi.mcp;
+
+import com.claribi.auth.Authenticator;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The Streamable HTTP transport at {@code /mcp/v1/} (MCP 2025-03-26, 2025-06-18, 2025-11-25
+ * §basic/transports, and the stateless 2026-07-28 revision). Every protocol misuse is turned into
+ * an HTTP status and JSON-RPC error here, in {@link #fail}, and nowhere else.
+ */
+final class StreamableHttpHandler extends Handler.Abstract {
+    private static final Logger log = LoggerFactory.getLogger(StreamableHttpHandler.class);
+    static final String SESSION_HEADER = "Mcp-Session-Id";
+    static final String VERSION_HEADER = "MCP-Protocol-Version";
+    private static final String META_VERSION = "io.modelcontextprotocol/protocolVersion";
+    private static final String META_CAPABILITIES = "io.modelcontextprotocol/clientCapabilities";
+    private static final String META_LOG_LEVEL = "io.modelcontextprotocol/logLevel";
+
+    private final McpServer server;
+    private final Dispatcher dispatcher;
+    private final SessionStore sessions;
+    private final Authenticator authenticator;
+    private final JsonMapper mapper;
+    private final ClientRequests clientRequests;
+    /** Requests in flight on this process, for {@code notifications/cancelled}. */
+    private final ConcurrentMap<String, Exchange> inFlight = new ConcurrentHashMap<>();
+
+    private final Cache<String, EventLog> eventLogs = Caffeine.newBuilder()
+            .expireAfterWrite(Duration.ofMinutes(10))
+            .maximumSize(10_000)
+            .build();
+
+    StreamableHttpHandler(
+            McpServer server,
+            Dispatcher dispatcher,
+            SessionStore sessions,
+            Authenticator authenticator,
+            JsonMapper mapper,
+            ClientRequests clientRequests) {
+        this.server = server;
+        this.dispatcher = dispatcher;
+        this.sessions = sessions;
+        this.authenticator = authenticator;
+        this.mapper = mapper;
+        this.clientRequests = clientRequests;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        try {
+            server.checkOrigin(request);
+            switch (request.getMethod()) {
+                case "POST" -> post(request, response, callback);
+                case "GET" -> get(request, response, callback);
+                case "DELETE" -> delete(request, response, callback);
+                default -> {
+                    response.getHeaders().put("Allow", "GET, POST, DELETE");
+                    throw McpException.transport(405, "Use POST, GET or DELETE.");
+                }
+            }
+        } catch (McpException e) {
+            fail(response, callback, null, e, true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            callback.succeeded();
+        } catch (RuntimeException e) {
+            log.error("MCP request failed", e);
+            fail(response, callback, null, new McpException(McpException.INTERNAL_ERROR, "Internal error.", 500), true);
+        }
+        return true;
+    }
+
+    // ---- POST: one JSON-RPC message or a 2025-03-26 batch ----
+
+    private void post(Request request, Response response, Callback callback) {
+        String contentType =
+                Optional.ofNullable(request.getHeaders().get("Content-Type")).orElse("");
+        if (!contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            throw McpException.transport(415, "Send the JSON-RPC message as application/json.");
+        }
+        byte[] body = readBody(request);
+        JsonNode parsed;
+        try {
+            parsed = mapper.readTree(body);
+        } catch (JacksonException e) {
+            throw McpException.parse("Parse error: the body is not valid JSON.");
+        }
+        if (parsed == null || parsed.isMissingNode()) {
+            throw McpException.parse("Parse error: the body is empty.");
+        }
+        Authentication authentication = authenticate(request);
+        if (parsed instanceof ArrayNode batch) {
+            postBatch(request, response, callback, batch, body.length, authentication);
+            return;
+        }
+        JsonRpc.Message message = JsonRpc.parse(parsed);
+        checkBodySize(message, body.length);
+        if (message instanceof JsonRpc.Request rpc && rpc.method().equals("initialize")) {
+            initialize(request, response, callback, rpc);
+            return;
+        }
+        String headerVersion = request.getHeaders().get(VERSION_HEADER);
+        boolean stateless = (headerVersion != null && !Versions.ALL.contains(headerVersion))
+                || Versions.STATELESS_VERSIONS.contains(headerVersion)
+                || (request.getHeaders().get(SESSION_HEADER) == null && hasMetaVersion(message));
+        if (stateless) {
+            postStateless(request, response, callback, message, headerVersion, authentication);
+        } else {
+            postInSession(request, response, callback, message, headerVersion, authentication);
+        }
+    }
+
+    private static boolean hasMetaVersion(JsonRpc.Message message) {
+        return message instanceof JsonRpc.Request rpc && rpc.meta().has(META_VERSION);
+    }
+
+    private void initialize(Request request, Response response, Callback callback, JsonRpc.Request rpc) {
+        String requested = rpc.params().path("protocolVersion").asString("");
+        String version = Versions.negotiate(requested);
+        ObjectNode clientInfo = rpc.params().get("clientInfo") instanceof ObjectNode info ? info : null;
+        JsonNode capabilities = rpc.params().get("capabilities");
+        String capabilityText = capabilities instanceof ObjectNode ? mapper.writeValueAsString(capabilities) : "{}";
+        SessionStore.Session session = sessions.create(
+                version,
+                "streamable",
+                clientInfo == null ? null : clientInfo.path("name").asString(null),
+                clientInfo == null ? null : clientInfo.path("version").asString(null),
+                capabilityText);
+        response.getHeaders().put(SESSION_HEADER, session.id());
+        writeJson(response, callback, 200, JsonRpc.result(rpc.id(), dispatcher.initializeResult(version, true)));
+    }
+
+    private void postInSession(
+            Request request,
+            Response response,
+            Callback callback,
+            JsonRpc.Message message,
+            String headerVersion,
+            Authentication authentication) {
+        SessionStore.Session session = requireSession(request);
+        if (headerVersion != null && !headerVersion.equals(session.protocolVersion())) {
+            throw McpException.transport(
+                    400,
+                    "Unsupported MCP-Protocol-Version " + McpException.truncate(headerVersion) + "; this session uses "
+                            + session.protocolVersion() + ".");
+        }
+        switch (message) {
+            case JsonRpc.Response answer -> {
+                clientRequests.complete(session.id(), answer);
+                accepted(response, callback);
+            }
+            case JsonRpc.Notification notification -> {
+                notification(session.id(), notification);
+                accepted(response, callback);
+            }
+            case JsonRpc.Request rpc -> {
+                if (rejectsAuthentication(authentication, response, callback, rpc)) {
+                    return;
+                }
+                boolean stream = acceptsEventStream(request) && streamsResponse(rpc);
+                ObjectNode capabilities = parseObject(session.clientCapabilities());
+                Optional<LogLevel> level = Optional.of(
+                        session.logLevel().flatMap(LogLevel::fromWireName).orElse(LogLevel.INFO));
+                respond(
+                        request,
+                        response,
+                        callback,
+                        rpc,
+                        stream,
+                        Versions.atLeast(session.protocolVersion(), Versions.V2025_11_25),
+                        exchangeFactory(
+                                session.protocolVersion(),
+                                Optional.of(session),
+                                authentication,
+                                capabilities,
+                                level,
+                                rpc));
+            }
+        }
+    }
+
+    private void postStateless(
+            Request request,
+            Response response,
+            Callback callback,
+            JsonRpc.Message message,
+            String headerVersion,
+            Authentication authentication) {
+        if (!(message instanceof JsonRpc.Request rpc)) {
+            // Notifications and stray responses carry nothing to answer without a session.
+            accepted(response, callback);
+            return;
+        }
+        try {
+            ObjectNode meta = rpc.meta();
+            if (headerVersion == null) {
+                throw new McpException(McpException.HEADER_MISMATCH, "Missing MCP-Protocol-Version header.", 400);
+            }
+            if (!meta.has(META_VERSION) || !meta.has(META_CAPABILITIES)) {
+                throw McpException.invalidParams(
+                        "Invalid params: _meta must carry " + META_VERSION + " and " + META_CAPABILITIES + ".");
+            }
+            if (!headerVersion.equals(meta.path(META_VERSION).asString(""))) {
+                throw new McpException(
+                        McpException.HEADER_MISMATCH,
+                        "MCP-Protocol-Version header does not match _meta " + META_VERSION + ".",
+                        400);
+            }
+            if (!Versions.STATELESS_VERSIONS.contains(headerVersion)) {
+                ObjectNode data = JsonRpc.NODES.objectNode();
+                ArrayNode supported = data.putArray("supported");
+                Versions.STATELESS_VERSIONS.forEach(supported::add);
+                data.put("requested", headerVersion);
+                throw new McpException(
+                        McpException.UNSUPPORTED_PROTOCOL_VERSION,
+                        "Unsupported protocol version.",
+                        data,
+                        400,
+                        Map.of());
+            }
+            checkRoutingHeaders(request, rpc);
+            if (rejectsAuthentication(authentication, response, callback, rpc)) {
+                return;
+            }
+            ObjectNode capabilities =
+                    meta.get(META_CAPABILITIES) instanceof ObjectNode given ? given : JsonRpc.NODES.objectNode();
+            Optional<LogLevel> level =
+                    LogLevel.fromWireName(meta.path(META_LOG_LEVEL).asString(""));
+            boolean stream = acceptsEventStream(request) && streamsResponse(rpc);
+            respond(
+                    request,
+                    response,
+                    callback,
+                    rpc,
+                    stream,
+                    false,
+                    exchangeFactory(headerVersion, Optional.empty(), authentication, capabilities, level, rpc));
+        } catch (McpException e) {
+            fail(response, callback, rpc.id(), e, true);
+        }
+    }
+
+    /** 2026-07-28: {@code Mcp-Method} and {@code Mcp-Name} must repeat what the body says. */
+    private static void checkRoutingHeaders(Request request, JsonRpc.Request rpc) {
+        String method = request.getHeaders().get("Mcp-Method");
+        if (method != null && !method.equals(rpc.method())) {
+            throw new McpException(McpException.HEADER_MISMATCH, "Mcp-Method header does not match the body.", 400);
+        }
+        String nameField = switch (rpc.method()) {
+            case "tools/call", "prompts/get" -> "name";
+            case "resources/read" -> "uri";
+            default -> null;
+        };
+        String name = request.getHeaders().get("Mcp-Name");
+        if (nameField != null) {
+            String bodyName = rpc.params().path(nameField).asString(null);
+            if (name == null && bodyName != null) {
+                throw new McpException(McpException.HEADER_MISMATCH, "Missing Mcp-Name header.", 400);
+            }
+            if (name != null && !name.equals(bodyName)) {
+                throw new McpException(McpException.HEADER_MISMATCH, "Mcp-Name header does not match the body.", 400);
+            }
+        }
+    }
+
+    private interface ExchangeFactory {
+        Exchange create(Outbound outbound);
+    }
+
+    private ExchangeFactory exchangeFactory(
+            String version,
+            Optional<SessionStore.Session> session,
+            Authentication authentication,
+            ObjectNode capabilities,
+            Optional<LogLevel> level,
+            JsonRpc.Request rpc) {
+        JsonNode progressToken = rpc.meta().get("progressToken");
+        ObjectNode inputResponses = rpc.params().get("inputResponses") instanceof ObjectNode given ? given : null;
+        return outbound -> new Exchange(
+                version,
+                session,
+                authentication,
+                capabilities,
+                level,
+                outbound,
+                progressToken,
+                clientRequests,
+                inputResponses);
+    }
+
+    /** Runs a request and writes its answer as JSON, or as an SSE stream of notifications then the answer. */
+    private void respond(
+            Request request,
+            Response response,
+            Callback callback,
+            JsonRpc.Request rpc,
+            boolean stream,
+            boolean resumable,
+            ExchangeFactory factory) {
+        if (!stream) {
+            Exchange exchange = factory.create(Outbound.NONE);
+            String key = track(exchange, rpc);
+            try {
+                ObjectNode result = dispatcher.handle(rpc, exchange);
+                writeJson(response, callback, 200, JsonRpc.result(rpc.id(), result));
+            } catch (McpException e) {
+                fail(response, callback, rpc.id(), e, exchange.stateless());
+            } finally {
+                inFlight.remove(key);
+            }
+            return;
+        }
+        try {
+            dispatcher.checkAccess(rpc, factory.create(Outbound.NONE).authentication());
+        } catch (McpException e) {
+            fail(response, callback, rpc.id(), e, true);
+            return;
+        }
+        EventLog eventLog = resumable ? new EventLog(UUID.randomUUID().toString()) : null;
+        ObjectNode answer;
+        Exchange exchange;
+        SseStream sse;
+        // Errors found before anything is streamed still get their HTTP status.
+        response.setStatus(200);
+        if (eventLog != null) {
+            eventLogs.put(eventLog.streamId(), eventLog);
+        }
+        sse = SseStream.open(response, mapper, eventLog, null);
+        boolean stateless = !resumable && request.getHeaders().get(SESSION_HEADER) == null;
+        Outbound outbound = stateless ? new CancellingOutbound(sse) : sse;
+        exchange = factory.create(outbound);
+        if (stateless) {
+            ((CancellingOutbound) outbound).exchange = exchange;
+        }
+        String key = track(exchange, rpc);
+        try {
+            if (eventLog != null) {
+                sse.prime();
+            }
+            try {
+                answer = JsonRpc.result(rpc.id(), dispatcher.handle(rpc, exchange));
+            } catch (McpException e) {
+                answer = JsonRpc.error(rpc.id(), e.code(), e.getMessage(), e.data());
+            }
+            sse.send(answer);
+        } finally {
+            inFlight.remove(key);
+            sse.close();
+            callback.succeeded();
+        }
+    }
+
+    /** 2026-07-28: a closed response stream cancels its request. */
+    private static final class CancellingOutbound implements Outbound {
+        private final SseStream sse;
+        private volatile Exchange exchange;
+
+        CancellingOutbound(SseStream sse) {
+            this.sse = sse;
+        }
+
+        @Override
+        public boolean streaming() {
+            return true;
+        }
+
+        @Override
+        public boolean send(ObjectNode message) {
+            boolean sent = sse.send(message);
+            if (!sent && exchange != null) {
+                exchange.cancel();
+            }
+            return sent;
+        }
+    }
+
+    private String track(Exchange exchange, JsonRpc.Request rpc) {
+        String key = exchange.session().map(SessionStore.Session::id).orElse("-") + "|"
+                + rpc.id().toString();
+        inFlight.put(key, exchange);
+        return key;
+    }
+
+    void notification(String sessionId, JsonRpc.Notification notification) {
+        if (notification.method().equals("notifications/cancelled")) {
+            JsonNode requestId = notification.params().get("requestId");
+            if (requestId != null) {
+                Exchange exchange = inFlight.get(sessionId + "|" + requestId);
+                if (exchange != null) {
+                    exchange.cancel();
+                }
+            }
+        }
+        // notifications/initialized, roots/list_changed and others need no answer.
+    }
+
+    private static boolean streamsResponse(JsonRpc.Request rpc) {
+        return rpc.method().equals("tools/call") || rpc.meta().has("progressToken");
+    }
+
+    private void postBatch(
+            Request request,
+            Response response,
+            Callback callback,
+            ArrayNode batch,
+            int bodyLength,
+            Authentication authentication) {
+        SessionStore.Session session = requireSession(request);
+        if (!session.protocolVersion().equals(Versions.V2025_03_26)) {
+            throw McpException.invalidRequest("JSON-RPC batches are only part of protocol 2025-03-26.");
+        }
+        if (batch.isEmpty()) {
+            throw McpException.invalidRequest("An empty batch is not a valid request.");
+        }
+        if (bodyLength > McpServer.SMALL_BODY_LIMIT) {
+            throw McpException.transport(413, "A batch may be at most 1 MiB.");
+        }
+        ArrayNode answers = JsonRpc.NODES.arrayNode();
+        ObjectNode capabilities = parseObject(session.clientCapabilities());
+        for (JsonNode element : batch) {
+            JsonRpc.Message message;
+            try {
+                message = JsonRpc.parse(element);
+            } catch (McpException e) {
+                answers.add(JsonRpc.error(null, e.code(), e.getMessage(), e.data()));
+                continue;
+            }
+            switch (message) {
+                case JsonRpc.Response answer -> clientRequests.complete(session.id(), answer);
+                case JsonRpc.Notification notification -> notification(session.id(), notification);
+                case JsonRpc.Request rpc -> {
+                    if (rpc.method().equals("initialize")) {
+                        answers.add(JsonRpc.error(
+                                rpc.id(),
+                                McpException.INVALID_REQUEST,
+                                "initialize must not be part of a batch.",
+                                null));
+                        continue;
+                    }
+                    if (authentication instanceof Authentication.Refused(String refusal)) {
+                        answers.add(JsonRpc.error(rpc.id(), McpException.SERVER_ERROR, refusal, null));
+                        continue;
+                    }
+                    Exchange exchange = new Exchange(
+                            session.protocolVersion(),
+                            Optional.of(session),
+                            authentication,
+                            capabilities,
+                            Optional.of(LogLevel.INFO),
+                            Outbound.NONE,
+                            null,
+                            clientRequests,
+                            null);
+                    try {
+                        answers.add(JsonRpc.result(rpc.id(), dispatcher.handle(rpc, exchange)));
+                    } catch (McpException e) {
+                        answers.add(JsonRpc.error(rpc.id(), e.code(), e.getMessage(), e.data()));
+                    }
+                }
+            }
+        }
+        if (answers.isEmpty()) {
+            accepted(response, callback);
+        } else {
+            writeJson(response, callback, 200, answers);
+        }
+    }
+
+    // ---- GET: the server-to-client stream, resumption, or the metadata document ----
+
+    private void get(Request request, Response response, Callback callback) throws InterruptedException {
+        if (!acceptsEventStream(request)) {
+            writeJson(response, callback, 200, server.metadataDocument());
+            return;
+        }
+        String headerVersion = request.getHeaders().get(VERSION_HEADER);
+        if (request.getHeaders().get(SESSION_HEADER) == null && Versions.STATELESS_VERSIONS.contains(headerVersion)) {
+            response.getHeaders().put("Allow", "POST");
+            throw McpException.transport(405, "Protocol 2026-07-28 has no standalone GET stream.");
+        }
+        SessionStore.Session session = requireSession(request);
+        if (headerVersion != null && !headerVersion.equals(session.protocolVersion())) {
+            throw McpException.transport(
+                    400, "Unsupported MCP-Protocol-Version " + McpException.truncate(headerVersion) + ".");
+        }
+        response.setStatus(200);
+        String lastEventId = request.getHeaders().get("Last-Event-ID");
+        EventLog resumed = lastEventId == null ? null : eventLogs.getIfPresent(streamOf(lastEventId));
+        if (resumed != null) {
+            SseStream sse = SseStream.open(response, mapper, null, null);
+            resume(sse, resumed, sequenceOf(lastEventId));
+            sse.close();
+            callback.succeeded();
+            return;
+        }
+        SseStream sse = SseStream.open(response, mapper, null, null);
+        server.streams()
+                .serve(session.id(), sse, () -> sessions.find(session.id()).isPresent());
+        sse.close();
+        callback.succeeded();
+    }
+
+    private void resume(SseStream sse, EventLog eventLog, int after) throws InterruptedException {
+        int next = after;
+        while (!server.closing()) {
+            EventLog.Batch batch = eventLog.after(next, 1000);
+            for (String event : batch.events()) {
+                next++;
+                if (!sse.replay(next, event)) {
+                    return;
+                }
+            }
+            if (batch.complete()) {
+                return;
+            }
+            if (batch.events().isEmpty() && !sse.keepAlive()) {
+                return;
+            }
+        }
+    }
+
+    private static String streamOf(String eventId) {
+        int dash = eventId.lastIndexOf('-');
+        return dash <= 0 ? "" : eventId.substring(0, dash);
+    }
+
+    private static int sequenceOf(String eventId) {
+        try {
+            return Math.max(0, Integer.parseInt(eventId.substring(eventId.lastIndexOf('-') + 1)));
+        } catch (NumberFormatException | IndexOutOfBoundsException e) {
+            return 0;
+        }
+    }
+
+    // ---- DELETE: the client ends its session ----
+
+    private void delete(Request request, Response response, Callback callback) {
+        String id = request.getHeaders().get(SESSION_HEADER);
+        if (id == null) {
+            throw McpException.transport(400, "Missing Mcp-Session-Id header.");
+        }
+        if (!sessions.end(id)) {
+            throw McpException.transport(404, "Session not found or already ended.");
+        }
+        server.streams().end(id);
+        response.setStatus(200);
+        callback.succeeded();
+    }
+
+    // ---- shared helpers ----
+
+    private SessionStore.Session requireSession(Request request) {
+        String id = request.getHeaders().get(SESSION_HEADER);
+        if (id == null || id.isBlank()) {
+            throw McpException.transport(400, "Bad Request: Mcp-Session-Id header is required; call initialize first.");
+        }
+        return sessions.find(id)
+                .orElseThrow(
+                        () -> McpException.transport(404, "Session not found; it ended or expired. Initialize again."));
+    }
+
+    Authentication authenticate(Request request) {
+        String header = request.getHeaders().get("Authorization");
+        if (header == null) {
+            return new Authentication.Anonymous();
+        }
+        if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+            return new Authentication.Refused("Send credentials as Authorization: Bearer <token>.");
+        }
+        return switch (authenticator.authenticate(
+                Authenticator.Surface.MCP, header.substring(7).trim())) {
+            case Authenticator.Outcome.Authenticated authenticated ->
+                new Authentication.Authenticated(authenticated.principal());
+            case Authenticator.Outcome.Refused refused -> new Authentication.Refused(refused.message());
+        };
+    }
+
+    /** A presented but invalid credential answers 401 on any request (RFC 6750 §3.1). */
+    private boolean rejectsAuthentication(
+            Authentication authentication, Response response, Callback callback, JsonRpc.Request rpc) {
+        if (authentication instanceof Authentication.Refused(String message)) {
+            fail(response, callback, rpc.id(), dispatcher.unauthorized(message, ""), true);
+            return true;
+        }
+        return false;
+    }
+
+    byte[] readBody(Request request) {
+        long limit = server.bodyLimit();
+        long declared = request.getLength();
+        if (declared > limit) {
+            throw McpException.transport(413, "The request body is larger than " + limit / (1024 * 1024) + " MiB.");
+        }
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            byte[] body = in.readNBytes((int) limit + 1);
+            if (body.length > limit) {
+                throw McpException.transport(413, "The request body is larger than " + limit / (1024 * 1024) + " MiB.");
+            }
+            return body;
+        } catch (IOException e) {
+            throw McpException.transport(400, "The request body could not be read.");
+        }
+    }
+
+    /** Only {@code tools/call} of a tool declaring large input may exceed 1 MiB. */
+    void checkBodySize(JsonRpc.Message message, int length) {
+        if (length <= McpServer.SMALL_BODY_LIMIT) {
+            return;
+        }
+        boolean large = message instanceof JsonRpc.Request rpc
+                && rpc.method().equals("tools/call")
+                && server.registry()
+                        .registeredTool(rpc.params().path("name").asString(""))
+                        .map(registered -> registered.tool().largeInput())
+                        .orElse(false);
+        if (!large) {
+            throw McpException.transport(413, "The request body is larger than 1 MiB.");
+        }
+    }
+
+    static boolean acceptsEventStream(Request request) {
+        for (HttpField field : request.getHeaders()) {
+            if (field.is("Accept") && field.getValue().toLowerCase(Locale.ROOT).contains("text/event-stream")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    ObjectNode parseObject(String json) {
+        try {
+            return mapper.readTree(json) instanceof ObjectNode object ? object : JsonRpc.NODES.objectNode();
+        } catch (JacksonException e) {
+            return JsonRpc.NODES.objectNode();
+        }
+    }
+
+    private void accepted(Response response, Callback callback) {
+        response.setStatus(202);
+        callback.succeeded();
+    }
+
+    void writeJson(Response response, Callback callback, int status, JsonNode body) {
+        response.setStatus(status);
+        response.getHeaders().put("Content-Type", "application/json");
+        response.getHeaders().put("Cache-Control", "no-store");
+        response.write(true, java.nio.ByteBuffer.wrap(mapper.writeValueAsBytes(body)), callback);
+    }
+
+    /**
+     * The one place protocol errors become HTTP: on a session, errors found while dispatching are
+     * JSON-RPC errors in a 200 response (clients read them as answers, and 404 would tell them the
+     * session ended); transport, authentication and all 2026-07-28 errors carry their own status.
+     */
+    void fail(Response response, Callback callback, JsonNode id, McpException e, boolean ownStatus) {
+        e.headers().forEach((name, value) -> response.getHeaders().put(name, value));
+        int status = ownStatus || e.httpStatus() == 401 || e.httpStatus() == 403 ? e.httpStatus() : 200;
+        writeJson(response, callback, status, JsonRpc.error(id, e.code(), e.getMessage(), e.data()));
+    }
+
+    static List<String> headerValues(Request request, String name) {
+        List<String> values = new ArrayList<>();
+        for (HttpField field : request.getHeaders()) {
+            if (field.is(name)) {
+                values.add(field.getValue());
+            }
+        }
+        return values;
+    }
+
+    static String utf8(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}

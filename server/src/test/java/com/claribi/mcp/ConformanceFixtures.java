@@ -1,0 +1,261 @@
+package com.claribi.mcp;
+
+import com.claribi.platform.ClariException;
+import com.claribi.platform.Json;
+import java.util.List;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The tools, resources and prompts the official MCP conformance suite expects (its
+ * everything-server). Test code only: the product never registers these.
+ */
+final class ConformanceFixtures implements McpRegistry.Extension {
+    static final String PNG =
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
+    static final String WAV = "UklGRiYAAABXQVZFZm10IBAAAAABAAEAQB8AAAB9AAACABAAZGF0YQIAAAA=";
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    @Override
+    public void register(McpRegistry registry) {
+        tool(
+                registry,
+                "test_simple_text",
+                "{}",
+                (arguments, context) -> ToolResult.text("This is a simple text response for testing."));
+        tool(
+                registry,
+                "test_image_content",
+                "{}",
+                (arguments, context) ->
+                        new ToolResult(List.of(ToolResult.imageBlock(PNG, "image/png")), Optional.empty(), false));
+        tool(
+                registry,
+                "test_audio_content",
+                "{}",
+                (arguments, context) ->
+                        new ToolResult(List.of(ToolResult.audioBlock(WAV, "audio/wav")), Optional.empty(), false));
+        tool(
+                registry,
+                "test_embedded_resource",
+                "{}",
+                (arguments, context) -> new ToolResult(
+                        List.of(ToolResult.resourceBlock(
+                                "test://embedded-resource", "text/plain", "This is an embedded resource content.")),
+                        Optional.empty(),
+                        false));
+        tool(
+                registry,
+                "test_multiple_content_types",
+                "{}",
+                (arguments, context) -> new ToolResult(
+                        List.of(
+                                ToolResult.textBlock("Multiple content types test:"),
+                                ToolResult.imageBlock(PNG, "image/png"),
+                                ToolResult.resourceBlock(
+                                        "test://mixed-content-resource",
+                                        "application/json",
+                                        "{\"test\":\"data\",\"value\":123}")),
+                        Optional.empty(),
+                        false));
+        tool(registry, "test_tool_with_logging", "{}", (arguments, context) -> {
+            for (String message :
+                    List.of("Tool execution started", "Tool processing data", "Tool execution completed")) {
+                context.log(LogLevel.INFO, "conformance", NODES.stringNode(message));
+                sleep(50);
+            }
+            return ToolResult.text("Tool with logging executed successfully");
+        });
+        tool(registry, "test_tool_with_progress", "{}", (arguments, context) -> {
+            for (int step : new int[] {0, 50, 100}) {
+                context.progress(step, 100.0, "Completed step " + step + " of 100");
+                sleep(50);
+            }
+            return ToolResult.text("Progress reported");
+        });
+        tool(registry, "test_error_handling", "{}", (arguments, context) -> {
+            throw ClariException.invalid("This tool intentionally returns an error for testing");
+        });
+        tool(registry, "test_sampling", "{\"prompt\": {\"type\": \"string\"}}", (arguments, context) -> {
+            ObjectNode params = NODES.objectNode().put("maxTokens", 100);
+            params.putArray("messages")
+                    .addObject()
+                    .put("role", "user")
+                    .putObject("content")
+                    .put("type", "text")
+                    .put("text", arguments.path("prompt").asString(""));
+            JsonNode answer = context.requestFromClient("sampling", "sampling/createMessage", params);
+            return ToolResult.text(
+                    "LLM response: " + answer.path("content").path("text").asString(""));
+        });
+        tool(registry, "test_elicitation", "{\"message\": {\"type\": \"string\"}}", (arguments, context) -> {
+            ObjectNode params =
+                    NODES.objectNode().put("message", arguments.path("message").asString(""));
+            params.set("requestedSchema", json("""
+                            {"type": "object", "properties": {
+                              "username": {"type": "string", "description": "User's response"},
+                              "email": {"type": "string", "description": "User's email address"}},
+                             "required": ["username", "email"]}"""));
+            return elicited(context, params);
+        });
+        tool(registry, "test_elicitation_sep1034_defaults", "{}", (arguments, context) -> {
+            ObjectNode params = NODES.objectNode()
+                    .put("mode", "form")
+                    .put("message", "Please review and update the form fields with defaults");
+            params.set("requestedSchema", json("""
+                    {"type": "object", "properties": {
+                      "name": {"type": "string", "description": "User name", "default": "John Doe"},
+                      "age": {"type": "integer", "description": "User age", "default": 30},
+                      "score": {"type": "number", "description": "User score", "default": 95.5},
+                      "status": {"type": "string", "description": "User status",
+                                 "enum": ["active", "inactive", "pending"], "default": "active"},
+                      "verified": {"type": "boolean", "description": "Verification status", "default": true}},
+                     "required": []}"""));
+            return elicited(context, params);
+        });
+        tool(registry, "test_elicitation_sep1330_enums", "{}", (arguments, context) -> {
+            ObjectNode params =
+                    NODES.objectNode().put("mode", "form").put("message", "Please select options from the enum fields");
+            params.set("requestedSchema", json("""
+                    {"type": "object", "properties": {
+                      "untitledSingle": {"type": "string", "description": "Select one option",
+                                         "enum": ["option1", "option2", "option3"]},
+                      "titledSingle": {"type": "string", "description": "Select one option with titles",
+                                       "oneOf": [{"const": "value1", "title": "First Option"},
+                                                 {"const": "value2", "title": "Second Option"},
+                                                 {"const": "value3", "title": "Third Option"}]},
+                      "legacyEnum": {"type": "string", "description": "Select one option (legacy)",
+                                     "enum": ["opt1", "opt2", "opt3"],
+                                     "enumNames": ["Option One", "Option Two", "Option Three"]},
+                      "untitledMulti": {"type": "array", "description": "Select multiple options",
+                                        "minItems": 1, "maxItems": 3,
+                                        "items": {"type": "string", "enum": ["option1", "option2", "option3"]}},
+                      "titledMulti": {"type": "array", "description": "Select multiple options with titles",
+                                      "minItems": 1, "maxItems": 3,
+                                      "items": {"anyOf": [{"const": "value1", "title": "First Choice"},
+                                                          {"const": "value2", "title": "Second Choice"},
+                                                          {"const": "value3", "title": "Third Choice"}]}}},
+                     "required": []}"""));
+            return elicited(context, params);
+        });
+
+        registry.resource(new Resource(
+                "test://static-text",
+                "static-text",
+                "Static Text Resource",
+                "A static text resource for testing",
+                Optional.of("text/plain"),
+                (uri, variables, context) -> List.of(
+                        content(uri, "text/plain").put("text", "This is the content of the static text resource."))));
+        registry.resource(new Resource(
+                "test://static-binary",
+                "static-binary",
+                "Static Binary Resource",
+                "A static binary resource (image) for testing",
+                Optional.of("image/png"),
+                (uri, variables, context) -> List.of(content(uri, "image/png").put("blob", PNG))));
+        registry.resource(new Resource(
+                "test://watched-resource",
+                "watched-resource",
+                "Watched Resource",
+                "A resource clients can subscribe to",
+                Optional.of("text/plain"),
+                (uri, variables, context) ->
+                        List.of(content(uri, "text/plain").put("text", "Watched resource content"))));
+        registry.resourceTemplate(new ResourceTemplate(
+                "test://template/{id}/data",
+                "template",
+                "Resource Template",
+                "A resource template with parameter substitution",
+                Optional.of("application/json"),
+                (uri, variables, context) -> List.of(content(uri, "application/json")
+                        .put(
+                                "text",
+                                "{\"id\":\"" + variables.get("id") + "\",\"templateTest\":true,\"data\":\"Data for ID: "
+                                        + variables.get("id") + "\"}"))));
+
+        registry.prompt(new Prompt(
+                "test_simple_prompt",
+                "Simple Test Prompt",
+                "A simple prompt without arguments",
+                List.of(),
+                (arguments, context) -> List.of(message(textContent("This is a simple prompt for testing.")))));
+        registry.prompt(new Prompt(
+                "test_prompt_with_arguments",
+                "Prompt With Arguments",
+                "A prompt with required arguments",
+                List.of(
+                        new Prompt.Argument("arg1", "First test argument", true),
+                        new Prompt.Argument("arg2", "Second test argument", true)),
+                (arguments, context) -> List.of(message(textContent("Prompt with arguments: arg1='"
+                        + arguments.get("arg1") + "', arg2='" + arguments.get("arg2") + "'")))));
+        registry.prompt(new Prompt(
+                "test_prompt_with_embedded_resource",
+                "Prompt With Embedded Resource",
+                "A prompt that includes an embedded resource",
+                List.of(new Prompt.Argument("resourceUri", "URI of the resource to embed", true)),
+                (arguments, context) -> List.of(
+                        message(ToolResult.resourceBlock(
+                                arguments.get("resourceUri"), "text/plain", "Embedded resource content for testing.")),
+                        message(textContent("Please process the embedded resource above.")))));
+        registry.prompt(new Prompt(
+                "test_prompt_with_image",
+                "Prompt With Image",
+                "A prompt that includes image content",
+                List.of(),
+                (arguments, context) -> List.of(
+                        message(ToolResult.imageBlock(PNG, "image/png")),
+                        message(textContent("Please analyze the image above.")))));
+    }
+
+    private static ToolResult elicited(CallContext context, ObjectNode params) {
+        JsonNode answer = context.requestFromClient("elicitation", "elicitation/create", params);
+        return ToolResult.text(
+                "User response: action=" + answer.path("action").asString("") + ", content=" + answer.path("content"));
+    }
+
+    private static void tool(McpRegistry registry, String name, String properties, Tool.Handler handler) {
+        ObjectNode schema =
+                json("{\"type\": \"object\", \"additionalProperties\": false, \"properties\": " + properties + "}");
+        registry.tool(new Tool(
+                name,
+                name,
+                "Conformance fixture " + name,
+                schema,
+                Optional.empty(),
+                Tool.Annotations.READ_ONLY,
+                List.of(),
+                Optional.empty(),
+                false,
+                false,
+                handler));
+    }
+
+    private static ObjectNode content(String uri, String mimeType) {
+        return NODES.objectNode().put("uri", uri).put("mimeType", mimeType);
+    }
+
+    private static ObjectNode textContent(String text) {
+        return ToolResult.textBlock(text);
+    }
+
+    private static ObjectNode message(ObjectNode content) {
+        ObjectNode message = NODES.objectNode().put("role", "user");
+        message.set("content", content);
+        return message;
+    }
+
+    static ObjectNode json(String text) {
+        return (ObjectNode) Json.mapper().readTree(text);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
