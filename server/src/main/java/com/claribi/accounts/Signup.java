@@ -97,7 +97,8 @@ public final class Signup implements AutoCloseable {
     /**
      * Starts a signup and mails a code (or, for an address that has an account, a warning).
      *
-     * @param clientAddress the caller's IP address, for the per-address limit
+     * @param clientAddress the caller's IP address, for the per-address limit; null when unknown
+     *     (then only the per-email limit applies)
      * @throws ClariException INVALID_ARGUMENT for bad input, RATE_LIMITED with the time to wait,
      *     FORBIDDEN when the address reached the lifetime cap of wrong codes
      */
@@ -118,14 +119,18 @@ public final class Signup implements AutoCloseable {
             throw ClariException.invalid(
                     "accept_terms must be true: the user has to accept clariBI's terms of service to sign up.");
         }
-        String address = clientAddress == null || clientAddress.isBlank() ? "unknown" : clientAddress;
-        Bucket bucket = addressBuckets.get(address, ignored -> newAddressBucket());
-        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
-        if (!probe.isConsumed()) {
-            throw new ClariException(
-                    ErrorCode.RATE_LIMITED,
-                    "Too many signups from this network in the last hour; try again in "
-                            + minutes(Duration.ofNanos(probe.getNanosToWaitForRefill())) + ".");
+        // An unknown address is not limited: one shared bucket for every such caller would let a
+        // single client block signup for everyone. The per-email limit still applies.
+        String address = clientAddress == null || clientAddress.isBlank() ? "unknown" : clientAddress.strip();
+        if (!address.equals("unknown")) {
+            Bucket bucket = addressBuckets.get(address, ignored -> newAddressBucket());
+            ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+            if (!probe.isConsumed()) {
+                throw new ClariException(
+                        ErrorCode.RATE_LIMITED,
+                        "Too many signups from this network in the last hour; try again in "
+                                + minutes(Duration.ofNanos(probe.getNanosToWaitForRefill())) + ".");
+            }
         }
         Instant now = accounts.now();
         String code = "%06d".formatted(RANDOM.nextInt(1_000_000));
