@@ -261,4 +261,45 @@ class AccountToolsTest {
                 .isEqualTo("trialing");
         assertThat(billing.text()).contains("Trial (trialing)").contains("includes mcp_server_access");
     }
+
+    @Test
+    void registerAnswersAlikeInBodyAndTimeWhetherOrNotTheEmailHasAnAccount() throws Exception {
+        McpHttpClient anonymous = client(null);
+        anonymous.callTool("register_account", registerArguments("warmup@example.com"));
+        long knownNanos = 0;
+        long unknownNanos = 0;
+        String knownShape = null;
+        String unknownShape = null;
+        for (int i = 0; i < 4; i++) {
+            application.accounts().createUser("known" + i + "@example.com", Optional.empty());
+            long start = System.nanoTime();
+            McpHttpClient.Reply known =
+                    anonymous.callTool("register_account", registerArguments("known" + i + "@example.com"));
+            knownNanos += System.nanoTime() - start;
+            start = System.nanoTime();
+            McpHttpClient.Reply unknown =
+                    anonymous.callTool("register_account", registerArguments("unknown" + i + "@example.com"));
+            unknownNanos += System.nanoTime() - start;
+            knownShape = normalize(known.rawBody());
+            unknownShape = normalize(unknown.rawBody());
+            assertThat(knownShape).isEqualTo(unknownShape);
+        }
+        assertThat(knownShape).contains("pending_id");
+        long knownMillis = knownNanos / 4 / 1_000_000;
+        long unknownMillis = unknownNanos / 4 / 1_000_000;
+        assertThat(Math.abs(knownMillis - unknownMillis))
+                .as(knownMillis + " ms vs " + unknownMillis + " ms")
+                .isLessThan(60);
+    }
+
+    private static String registerArguments(String email) {
+        return "{\"email\":\"" + email + "\",\"organization_name\":\"Org\",\"accept_terms\":true}";
+    }
+
+    /** The body with what differs on every call anyway (ids, times) blanked out. */
+    private static String normalize(String body) {
+        return body.replaceAll("ps_[0-9A-Za-z]{20}", "ps_X")
+                .replaceAll("\\d{4}-\\d{2}-\\d{2}T[0-9:.]+Z", "TIME")
+                .replaceAll("\"id\":\\d+", "\"id\":N");
+    }
 }

@@ -1,4 +1,4 @@
-package com.claribi;
+package com.claribi.mcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,8 +8,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
-import com.claribi.accounts.SignupCompleted;
-import com.claribi.accounts.SignupStarted;
+import com.claribi.Application;
 import com.claribi.platform.Config;
 import com.claribi.testsupport.TestConfigs;
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
@@ -34,7 +33,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * SPEC §3: no secret is ever written to a log. Captures every log event (all loggers, all levels)
- * during a whole signup and key use, and looks for each secret in messages, arguments and stack
+ * during a whole signup through the MCP tools and key use on both surfaces, and looks for each secret in messages, arguments and stack
  * traces (Jetty, Hikari, Flyway and Jdbi at TRACE included). SMTP is configured, so the outbox's marked code line (the one sanctioned exception, for
  * servers without mail) must not appear either.
  */
@@ -121,37 +120,53 @@ class SecretsInLogsTest {
                         Optional.of("mailer-pw"),
                         "clariBI <no-reply@claribi.test>",
                         false)))) {
-            SignupStarted started = application.signup().register("ada@example.com", "Engines", true, "127.0.0.1");
+            McpHttpClient anonymous = new McpHttpClient(application.publicUrl(), Optional.empty()).initialize();
+            String pendingId = anonymous
+                    .callTool(
+                            "register_account",
+                            "{\"email\":\"ada@example.com\",\"organization_name\":\"Engines\",\"accept_terms\":true}")
+                    .result()
+                    .path("structuredContent")
+                    .path("pending_id")
+                    .asString();
             assertThat(mail.waitForIncomingEmail(10_000, 1)).isTrue();
             Matcher code = Pattern.compile("\\b(\\d{6})\\b").matcher(mail.getReceivedMessages()[0].getSubject());
             assertThat(code.find()).isTrue();
             secrets.add(code.group(1));
             secrets.add(PASSWORD);
             String wrong = code.group(1).equals("000000") ? "000001" : "000000";
-            try {
-                application.signup().verify(started.pendingId(), wrong, PASSWORD);
-            } catch (RuntimeException expected) {
-                // a wrong code is part of a realistic signup
-            }
-            SignupCompleted completed = application.signup().verify(started.pendingId(), code.group(1), PASSWORD);
-            secrets.add(completed.mcpKey().secret());
-            secrets.add(completed.accessToken().secret());
+            assertThat(anonymous
+                            .callTool("verify_email", verifyArguments(pendingId, wrong))
+                            .isToolError())
+                    .isTrue();
+            tools.jackson.databind.JsonNode verified = anonymous
+                    .callTool("verify_email", verifyArguments(pendingId, code.group(1)))
+                    .result()
+                    .path("structuredContent");
+            String mcpKey = verified.path("api_key").asString();
+            String accessToken = verified.path("access_token").asString();
+            assertThat(mcpKey).startsWith("claribi_mcp_");
+            secrets.add(mcpKey);
+            secrets.add(accessToken);
             String restKey = application
                     .accounts()
                     .mintKey(
-                            completed.workspace().id(),
-                            completed.user().id(),
+                            verified.path("workspace").path("id").asString(),
+                            verified.path("user").path("id").asString(),
                             com.claribi.accounts.KeyKind.REST,
                             "ci",
                             java.util.EnumSet.allOf(com.claribi.auth.Scope.class))
                     .secret();
             secrets.add(restKey);
 
+            for (String bearer : List.of(mcpKey, accessToken, restKey)) {
+                McpHttpClient.Reply usage = new McpHttpClient(application.publicUrl(), Optional.of(bearer))
+                        .initialize()
+                        .callTool("get_usage", "{}");
+                assertThat(usage.status()).isIn(200, 401);
+            }
             HttpClient client = HttpClient.newHttpClient();
-            for (String bearer : List.of(
-                    restKey,
-                    completed.mcpKey().secret(),
-                    completed.accessToken().secret())) {
+            for (String bearer : List.of(restKey, mcpKey, accessToken)) {
                 client.send(
                         HttpRequest.newBuilder(URI.create(application.publicUrl() + "/api/v1/usage"))
                                 .header("Authorization", "Bearer " + bearer)
@@ -176,6 +191,10 @@ class SecretsInLogsTest {
             assertThat(logs).as("logs must not contain a secret").doesNotContain(secret);
         }
         assertThat(logs).doesNotContain("LOCAL MAIL").doesNotContain("mailer-pw");
+    }
+
+    private static String verifyArguments(String pendingId, String code) {
+        return "{\"pending_id\":\"" + pendingId + "\",\"code\":\"" + code + "\",\"password\":\"" + PASSWORD + "\"}";
     }
 
     @Test
