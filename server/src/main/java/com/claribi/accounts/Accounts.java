@@ -3,6 +3,7 @@ package com.claribi.accounts;
 import com.claribi.auth.Scope;
 import com.claribi.platform.ClariException;
 import com.claribi.platform.ErrorCode;
+import com.claribi.storage.MetadataStore;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -58,17 +59,31 @@ public final class Accounts {
     }
 
     User insertUser(Handle handle, String normalizedEmail, Optional<String> passwordHash) {
+        String conflict = "An account with this email already exists.";
         if (userIdByEmail(handle, normalizedEmail).isPresent()) {
-            throw new ClariException(ErrorCode.CONFLICT, "An account with this email already exists.");
+            throw new ClariException(ErrorCode.CONFLICT, conflict);
         }
         User user = new User(Tokens.id("usr_"), normalizedEmail, now());
-        handle.createUpdate("INSERT INTO users (id, email, password_hash, created_at) VALUES (?, ?, ?, ?)")
-                .bind(0, user.id())
-                .bind(1, user.email())
-                .bind(2, passwordHash.orElse(null))
-                .bind(3, utc(user.createdAt()))
-                .execute();
-        return user;
+        // A concurrent signup for the same address loses on the unique constraint, not silently.
+        return MetadataStore.unique(conflict, () -> {
+            handle.createUpdate("INSERT INTO users (id, email, password_hash, created_at) VALUES (?, ?, ?, ?)")
+                    .bind(0, user.id())
+                    .bind(1, user.email())
+                    .bind(2, passwordHash.orElse(null))
+                    .bind(3, utc(user.createdAt()))
+                    .execute();
+            return user;
+        });
+    }
+
+    /** Removes a user from a workspace; their keys and tokens for it stop working at once. */
+    public boolean removeMember(String workspaceId, String userId) {
+        return jdbi.withHandle(
+                        handle -> handle.createUpdate("DELETE FROM memberships WHERE workspace_id = ? AND user_id = ?")
+                                .bind(0, workspaceId)
+                                .bind(1, userId)
+                                .execute())
+                > 0;
     }
 
     /** Creates a workspace owned by {@code ownerUserId}. */
@@ -358,7 +373,8 @@ public final class Accounts {
         Instant now = now();
         return jdbi.withHandle(handle -> {
             Optional<KeyRow> row = handle.createQuery("SELECT id, workspace_id, user_id, kind, scopes, last_used_at"
-                            + " FROM api_keys WHERE secret_sha256 = ? AND revoked_at IS NULL")
+                            + " FROM api_keys k WHERE secret_sha256 = ? AND revoked_at IS NULL AND EXISTS (SELECT 1"
+                            + " FROM memberships m WHERE m.workspace_id = k.workspace_id AND m.user_id = k.user_id)")
                     .bind(0, hash)
                     .map((rs, ctx) -> new KeyRow(
                             rs.getString("id"),

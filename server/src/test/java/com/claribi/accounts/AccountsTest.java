@@ -80,9 +80,22 @@ class AccountsTest {
                             .lastUsedAt())
                     .contains(clock.instant());
 
+            User grace = accounts.createUser("grace@example.com", Optional.empty());
+            accounts.setMember(workspace.id(), grace.id(), Role.MEMBER);
+            MintedKey graceKey =
+                    accounts.mintKey(workspace.id(), grace.id(), KeyKind.MCP, "grace", EnumSet.of(Scope.USAGE_READ));
+            assertThat(accounts.resolve(graceKey.secret())).isPresent();
+            assertThat(accounts.removeMember(workspace.id(), grace.id())).isTrue();
+            assertThat(accounts.resolve(graceKey.secret()))
+                    .as("a removed member's key")
+                    .isEmpty();
+
             assertThat(accounts.revokeKey(workspace.id(), minted.key().id())).isTrue();
             assertThat(accounts.resolve(minted.secret())).isEmpty();
-            assertThat(accounts.keys(workspace.id()).getFirst().revoked()).isTrue();
+            assertThat(accounts.key(workspace.id(), minted.key().id())
+                            .orElseThrow()
+                            .revoked())
+                    .isTrue();
         }
     }
 
