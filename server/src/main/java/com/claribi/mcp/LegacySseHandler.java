@@ -46,12 +46,7 @@ final class LegacySseHandler {
             callback.succeeded();
         } catch (RuntimeException e) {
             log.error("legacy MCP request failed", e);
-            streamable.fail(
-                    response,
-                    callback,
-                    null,
-                    new McpException(McpException.INTERNAL_ERROR, "Internal error.", 500),
-                    true);
+            streamable.fail(response, callback, null, new McpException(McpException.INTERNAL_ERROR, "Internal error.", 500), true);
         }
         return true;
     }
@@ -61,11 +56,7 @@ final class LegacySseHandler {
         response.setStatus(200);
         SseStream sse = SseStream.open(response, server.mapper(), null, "message");
         if (sse.raw("event: endpoint\ndata: /mcp/v1/messages?session_id=" + session.id() + "\n\n")) {
-            server.streams()
-                    .serve(
-                            session.id(),
-                            sse,
-                            () -> server.sessions().find(session.id()).isPresent());
+            server.streams().serve(session.id(), sse, () -> server.sessions().find(session.id()).isPresent());
         }
         sse.close();
         server.sessions().end(session.id());
@@ -126,17 +117,25 @@ final class LegacySseHandler {
                 String version = Versions.ALL.contains(requested) && !Versions.STATELESS_VERSIONS.contains(requested)
                         ? requested
                         : Versions.V2024_11_05;
+                JsonNode capabilities = rpc.params().get("capabilities");
+                JsonNode clientInfo = rpc.params().path("clientInfo");
+                server.sessions()
+                        .initialized(
+                                session.id(),
+                                version,
+                                clientInfo.path("name").asString(null),
+                                clientInfo.path("version").asString(null),
+                                capabilities instanceof ObjectNode ? server.mapper().writeValueAsString(capabilities) : "{}");
                 answer = JsonRpc.result(rpc.id(), server.dispatcher().initializeResult(version, true));
             } else {
-                ObjectNode capabilities = streamable.parseObject(session.clientCapabilities());
+                SessionStore.Session current = server.sessions().find(session.id()).orElse(session);
+                ObjectNode capabilities = streamable.parseObject(current.clientCapabilities());
                 Exchange exchange = new Exchange(
-                        session.protocolVersion(),
-                        Optional.of(session),
+                        current.protocolVersion(),
+                        Optional.of(current),
                         authentication,
                         capabilities,
-                        Optional.of(session.logLevel()
-                                .flatMap(LogLevel::fromWireName)
-                                .orElse(LogLevel.INFO)),
+                        Optional.of(current.logLevel().flatMap(LogLevel::fromWireName).orElse(LogLevel.INFO)),
                         outbound,
                         rpc.meta().get("progressToken"),
                         server.clientRequests(),

@@ -39,10 +39,11 @@ public final class McpServer implements AutoCloseable {
     private final ToolAccessPolicy accessPolicy;
     private final JsonMapper mapper = Json.mapper();
     private final ClientRequests clientRequests = new ClientRequests();
-    private final RequestState requestState = new RequestState();
+    private final RequestState requestState = new RequestState(mapper, Clock.systemUTC());
     private volatile URI publicUrl;
     private volatile Set<String> allowedOrigins = Set.of();
     private volatile Dispatcher dispatcher;
+    private final long bodyLimit;
 
     private McpServer(
             Config config,
@@ -55,6 +56,7 @@ public final class McpServer implements AutoCloseable {
         this.authenticator = authenticator;
         this.accessPolicy = accessPolicy;
         this.registry = registry;
+        this.bodyLimit = registry.anyLargeInput() ? LARGE_BODY_LIMIT : SMALL_BODY_LIMIT;
     }
 
     /**
@@ -141,8 +143,9 @@ public final class McpServer implements AutoCloseable {
         return streams.closing();
     }
 
+    /** The hard cap on any body: 34 MiB when some tool takes large input, else 1 MiB. */
     long bodyLimit() {
-        return registry.anyLargeInput() ? LARGE_BODY_LIMIT : SMALL_BODY_LIMIT;
+        return bodyLimit;
     }
 
     /**
@@ -211,8 +214,7 @@ public final class McpServer implements AutoCloseable {
     /** {@code GET /mcp/v1/} with {@code Accept: application/json}: what this server is and offers. */
     ObjectNode metadataDocument() {
         String base = publicUrl.toString();
-        ObjectNode document = JsonRpc.NODES
-                .objectNode()
+        ObjectNode document = JsonRpc.NODES.objectNode()
                 .put("name", Dispatcher.SERVER_NAME)
                 .put("title", "clariBI")
                 .put("version", VERSION)
@@ -220,12 +222,10 @@ public final class McpServer implements AutoCloseable {
         ArrayNode versions = document.putArray("protocol_versions");
         Versions.ALL.forEach(versions::add);
         ObjectNode transports = document.putObject("transports");
-        transports
-                .putObject("streamable_http")
+        transports.putObject("streamable_http")
                 .put("url", base + "/mcp/v1/")
                 .put("protocol_versions", String.join(",", Versions.SESSION_VERSIONS) + "," + Versions.V2026_07_28);
-        transports
-                .putObject("sse")
+        transports.putObject("sse")
                 .put("url", base + "/mcp/v1/sse")
                 .put("messages_url", base + "/mcp/v1/messages")
                 .put("protocol_versions", Versions.V2024_11_05);
@@ -245,8 +245,7 @@ public final class McpServer implements AutoCloseable {
 
     /** The public catalog the SDKs are generated from (SPEC §1). */
     ObjectNode toolCatalog() {
-        ObjectNode catalog =
-                JsonRpc.NODES.objectNode().put("server", Dispatcher.SERVER_NAME).put("version", VERSION);
+        ObjectNode catalog = JsonRpc.NODES.objectNode().put("server", Dispatcher.SERVER_NAME).put("version", VERSION);
         ArrayNode tools = catalog.putArray("tools");
         for (Tool tool : registry.tools()) {
             ObjectNode node = tools.addObject()
@@ -267,8 +266,7 @@ public final class McpServer implements AutoCloseable {
         }
         ArrayNode templates = catalog.putArray("resource_templates");
         for (ResourceTemplate template : registry.templates()) {
-            ObjectNode node = templates
-                    .addObject()
+            ObjectNode node = templates.addObject()
                     .put("uri_template", template.uriTemplate())
                     .put("name", template.name())
                     .put("title", template.title())
@@ -282,12 +280,10 @@ public final class McpServer implements AutoCloseable {
                     .put("title", prompt.title())
                     .put("description", prompt.description());
             ArrayNode arguments = node.putArray("arguments");
-            prompt.arguments()
-                    .forEach(argument -> arguments
-                            .addObject()
-                            .put("name", argument.name())
-                            .put("description", argument.description())
-                            .put("required", argument.required()));
+            prompt.arguments().forEach(argument -> arguments.addObject()
+                    .put("name", argument.name())
+                    .put("description", argument.description())
+                    .put("required", argument.required()));
         }
         return catalog;
     }

@@ -59,11 +59,7 @@ final class SseStream implements Outbound {
         StringBuilder event = new StringBuilder(data.length() + 64);
         if (log != null) {
             int sequence = log.append(data);
-            event.append("id: ")
-                    .append(log.streamId())
-                    .append('-')
-                    .append(sequence)
-                    .append('\n');
+            event.append("id: ").append(log.streamId()).append('-').append(sequence).append('\n');
         }
         if (eventName != null) {
             event.append("event: ").append(eventName).append('\n');
@@ -73,8 +69,8 @@ final class SseStream implements Outbound {
     }
 
     /** Writes an already-recorded event again (resumption). */
-    synchronized boolean replay(int sequence, String data) {
-        return write("id: " + log.streamId() + "-" + sequence + "\ndata: " + data + "\n\n");
+    synchronized boolean replay(String streamId, int sequence, String data) {
+        return write("id: " + streamId + "-" + sequence + "\ndata: " + data + "\n\n");
     }
 
     /** A comment line; keeps proxies from closing an idle stream and detects gone clients. */

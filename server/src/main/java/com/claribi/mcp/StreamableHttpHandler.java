@@ -51,10 +51,9 @@ final class StreamableHttpHandler extends Handler.Abstract {
     /** Requests in flight on this process, for {@code notifications/cancelled}. */
     private final ConcurrentMap<String, Exchange> inFlight = new ConcurrentHashMap<>();
 
-    private final Cache<String, EventLog> eventLogs = Caffeine.newBuilder()
-            .expireAfterWrite(Duration.ofMinutes(10))
-            .maximumSize(10_000)
-            .build();
+    /** Logs of SSE responses a client may still resume: in flight, or cut off before their answer. */
+    private final Cache<String, EventLog> eventLogs =
+            Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(5)).maximumSize(10_000).build();
 
     StreamableHttpHandler(
             McpServer server,
@@ -99,8 +98,7 @@ final class StreamableHttpHandler extends Handler.Abstract {
     // ---- POST: one JSON-RPC message or a 2025-03-26 batch ----
 
     private void post(Request request, Response response, Callback callback) {
-        String contentType =
-                Optional.ofNullable(request.getHeaders().get("Content-Type")).orElse("");
+        String contentType = Optional.ofNullable(request.getHeaders().get("Content-Type")).orElse("");
         if (!contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             throw McpException.transport(415, "Send the JSON-RPC message as application/json.");
         }
@@ -121,14 +119,14 @@ final class StreamableHttpHandler extends Handler.Abstract {
         }
         JsonRpc.Message message = JsonRpc.parse(parsed);
         checkBodySize(message, body.length);
-        if (message instanceof JsonRpc.Request rpc && rpc.method().equals("initialize")) {
+        String headerVersion = request.getHeaders().get(VERSION_HEADER);
+        boolean stateless = (headerVersion != null && !Versions.ALL.contains(headerVersion))
+                || (headerVersion != null && Versions.STATELESS_VERSIONS.contains(headerVersion))
+                || (request.getHeaders().get(SESSION_HEADER) == null && hasMetaVersion(message));
+        if (!stateless && message instanceof JsonRpc.Request rpc && rpc.method().equals("initialize")) {
             initialize(request, response, callback, rpc);
             return;
         }
-        String headerVersion = request.getHeaders().get(VERSION_HEADER);
-        boolean stateless = (headerVersion != null && !Versions.ALL.contains(headerVersion))
-                || Versions.STATELESS_VERSIONS.contains(headerVersion)
-                || (request.getHeaders().get(SESSION_HEADER) == null && hasMetaVersion(message));
         if (stateless) {
             postStateless(request, response, callback, message, headerVersion, authentication);
         } else {
@@ -145,7 +143,8 @@ final class StreamableHttpHandler extends Handler.Abstract {
         String version = Versions.negotiate(requested);
         ObjectNode clientInfo = rpc.params().get("clientInfo") instanceof ObjectNode info ? info : null;
         JsonNode capabilities = rpc.params().get("capabilities");
-        String capabilityText = capabilities instanceof ObjectNode ? mapper.writeValueAsString(capabilities) : "{}";
+        String capabilityText =
+                capabilities instanceof ObjectNode ? mapper.writeValueAsString(capabilities) : "{}";
         SessionStore.Session session = sessions.create(
                 version,
                 "streamable",
@@ -167,8 +166,8 @@ final class StreamableHttpHandler extends Handler.Abstract {
         if (headerVersion != null && !headerVersion.equals(session.protocolVersion())) {
             throw McpException.transport(
                     400,
-                    "Unsupported MCP-Protocol-Version " + McpException.truncate(headerVersion) + "; this session uses "
-                            + session.protocolVersion() + ".");
+                    "Unsupported MCP-Protocol-Version " + McpException.truncate(headerVersion)
+                            + "; this session uses " + session.protocolVersion() + ".");
         }
         switch (message) {
             case JsonRpc.Response answer -> {
@@ -187,20 +186,9 @@ final class StreamableHttpHandler extends Handler.Abstract {
                 ObjectNode capabilities = parseObject(session.clientCapabilities());
                 Optional<LogLevel> level = Optional.of(
                         session.logLevel().flatMap(LogLevel::fromWireName).orElse(LogLevel.INFO));
-                respond(
-                        request,
-                        response,
-                        callback,
-                        rpc,
-                        stream,
-                        Versions.atLeast(session.protocolVersion(), Versions.V2025_11_25),
-                        exchangeFactory(
-                                session.protocolVersion(),
-                                Optional.of(session),
-                                authentication,
-                                capabilities,
-                                level,
-                                rpc));
+                respond(request, response, callback, rpc, stream, Versions.atLeast(session.protocolVersion(),
+                        Versions.V2025_11_25), exchangeFactory(session.protocolVersion(), Optional.of(session),
+                        authentication, capabilities, level, rpc));
             }
         }
     }
@@ -223,8 +211,8 @@ final class StreamableHttpHandler extends Handler.Abstract {
                 throw new McpException(McpException.HEADER_MISMATCH, "Missing MCP-Protocol-Version header.", 400);
             }
             if (!meta.has(META_VERSION) || !meta.has(META_CAPABILITIES)) {
-                throw McpException.invalidParams(
-                        "Invalid params: _meta must carry " + META_VERSION + " and " + META_CAPABILITIES + ".");
+                throw McpException.invalidParams("Invalid params: _meta must carry " + META_VERSION + " and "
+                        + META_CAPABILITIES + ".");
             }
             if (!headerVersion.equals(meta.path(META_VERSION).asString(""))) {
                 throw new McpException(
@@ -238,11 +226,7 @@ final class StreamableHttpHandler extends Handler.Abstract {
                 Versions.STATELESS_VERSIONS.forEach(supported::add);
                 data.put("requested", headerVersion);
                 throw new McpException(
-                        McpException.UNSUPPORTED_PROTOCOL_VERSION,
-                        "Unsupported protocol version.",
-                        data,
-                        400,
-                        Map.of());
+                        McpException.UNSUPPORTED_PROTOCOL_VERSION, "Unsupported protocol version.", data, 400, Map.of());
             }
             checkRoutingHeaders(request, rpc);
             if (rejectsAuthentication(authentication, response, callback, rpc)) {
@@ -250,17 +234,10 @@ final class StreamableHttpHandler extends Handler.Abstract {
             }
             ObjectNode capabilities =
                     meta.get(META_CAPABILITIES) instanceof ObjectNode given ? given : JsonRpc.NODES.objectNode();
-            Optional<LogLevel> level =
-                    LogLevel.fromWireName(meta.path(META_LOG_LEVEL).asString(""));
+            Optional<LogLevel> level = LogLevel.fromWireName(meta.path(META_LOG_LEVEL).asString(""));
             boolean stream = acceptsEventStream(request) && streamsResponse(rpc);
-            respond(
-                    request,
-                    response,
-                    callback,
-                    rpc,
-                    stream,
-                    false,
-                    exchangeFactory(headerVersion, Optional.empty(), authentication, capabilities, level, rpc));
+            respond(request, response, callback, rpc, stream, false, exchangeFactory(
+                    headerVersion, Optional.empty(), authentication, capabilities, level, rpc));
         } catch (McpException e) {
             fail(response, callback, rpc.id(), e, true);
         }
@@ -303,18 +280,16 @@ final class StreamableHttpHandler extends Handler.Abstract {
         JsonNode progressToken = rpc.meta().get("progressToken");
         ObjectNode inputResponses = rpc.params().get("inputResponses") instanceof ObjectNode given ? given : null;
         return outbound -> new Exchange(
-                version,
-                session,
-                authentication,
-                capabilities,
-                level,
-                outbound,
-                progressToken,
-                clientRequests,
+                version, session, authentication, capabilities, level, outbound, progressToken, clientRequests,
                 inputResponses);
     }
 
-    /** Runs a request and writes its answer as JSON, or as an SSE stream of notifications then the answer. */
+    /**
+     * Runs a request and writes its answer. When the client accepts {@code text/event-stream} and
+     * the handler sends a notification or a request before answering, the response becomes an SSE
+     * stream at that moment; otherwise it stays plain JSON (MCP §transports allows either), which
+     * keeps the common case to one write.
+     */
     private void respond(
             Request request,
             Response response,
@@ -323,66 +298,58 @@ final class StreamableHttpHandler extends Handler.Abstract {
             boolean stream,
             boolean resumable,
             ExchangeFactory factory) {
-        if (!stream) {
-            Exchange exchange = factory.create(Outbound.NONE);
-            String key = track(exchange, rpc);
-            try {
-                ObjectNode result = dispatcher.handle(rpc, exchange);
-                writeJson(response, callback, 200, JsonRpc.result(rpc.id(), result));
-            } catch (McpException e) {
-                fail(response, callback, rpc.id(), e, exchange.stateless());
-            } finally {
-                inFlight.remove(key);
-            }
-            return;
-        }
-        try {
-            dispatcher.checkAccess(rpc, factory.create(Outbound.NONE).authentication());
-        } catch (McpException e) {
-            fail(response, callback, rpc.id(), e, true);
-            return;
-        }
-        EventLog eventLog = resumable ? new EventLog(UUID.randomUUID().toString()) : null;
-        ObjectNode answer;
-        Exchange exchange;
-        SseStream sse;
-        // Errors found before anything is streamed still get their HTTP status.
-        response.setStatus(200);
-        if (eventLog != null) {
-            eventLogs.put(eventLog.streamId(), eventLog);
-        }
-        sse = SseStream.open(response, mapper, eventLog, null);
-        boolean stateless = !resumable && request.getHeaders().get(SESSION_HEADER) == null;
-        Outbound outbound = stateless ? new CancellingOutbound(sse) : sse;
-        exchange = factory.create(outbound);
-        if (stateless) {
-            ((CancellingOutbound) outbound).exchange = exchange;
+        boolean stateless = request.getHeaders().get(SESSION_HEADER) == null;
+        LazyStream lazy = stream ? new LazyStream(response, resumable, stateless) : null;
+        Exchange exchange = factory.create(lazy == null ? Outbound.NONE : lazy);
+        if (lazy != null) {
+            lazy.exchange = exchange;
         }
         String key = track(exchange, rpc);
+        ObjectNode answer;
         try {
-            if (eventLog != null) {
-                sse.prime();
+            answer = JsonRpc.result(rpc.id(), dispatcher.handle(rpc, exchange));
+        } catch (McpException e) {
+            if (lazy == null || !lazy.opened()) {
+                fail(response, callback, rpc.id(), e, exchange.stateless());
+                return;
             }
-            try {
-                answer = JsonRpc.result(rpc.id(), dispatcher.handle(rpc, exchange));
-            } catch (McpException e) {
-                answer = JsonRpc.error(rpc.id(), e.code(), e.getMessage(), e.data());
+            answer = JsonRpc.error(rpc.id(), e.code(), e.getMessage(), e.data());
+        } catch (RuntimeException e) {
+            log.error("MCP request {} failed", rpc.method(), e);
+            McpException internal = new McpException(McpException.INTERNAL_ERROR, "Internal error.", 500);
+            if (lazy == null || !lazy.opened()) {
+                fail(response, callback, rpc.id(), internal, true);
+                return;
             }
-            sse.send(answer);
+            answer = JsonRpc.error(rpc.id(), internal.code(), internal.getMessage(), null);
         } finally {
             inFlight.remove(key);
-            sse.close();
-            callback.succeeded();
         }
+        if (lazy == null || !lazy.opened()) {
+            writeJson(response, callback, 200, answer);
+            return;
+        }
+        lazy.finish(answer);
+        callback.succeeded();
     }
 
-    /** 2026-07-28: a closed response stream cancels its request. */
-    private static final class CancellingOutbound implements Outbound {
-        private final SseStream sse;
+    /** An SSE response opened on the first message a handler sends; see {@link #respond}. */
+    private final class LazyStream implements Outbound {
+        private final Response response;
+        private final boolean resumable;
+        private final boolean cancelOnClose;
+        private SseStream sse;
+        private EventLog eventLog;
         private volatile Exchange exchange;
 
-        CancellingOutbound(SseStream sse) {
-            this.sse = sse;
+        LazyStream(Response response, boolean resumable, boolean cancelOnClose) {
+            this.response = response;
+            this.resumable = resumable;
+            this.cancelOnClose = cancelOnClose;
+        }
+
+        synchronized boolean opened() {
+            return sse != null;
         }
 
         @Override
@@ -391,18 +358,38 @@ final class StreamableHttpHandler extends Handler.Abstract {
         }
 
         @Override
-        public boolean send(ObjectNode message) {
+        public synchronized boolean send(ObjectNode message) {
+            if (sse == null) {
+                response.setStatus(200);
+                if (resumable) {
+                    eventLog = new EventLog(UUID.randomUUID().toString());
+                    eventLogs.put(eventLog.streamId(), eventLog);
+                }
+                sse = SseStream.open(response, mapper, eventLog, null);
+                if (eventLog != null) {
+                    sse.prime();
+                }
+            }
             boolean sent = sse.send(message);
-            if (!sent && exchange != null) {
+            if (!sent && cancelOnClose && exchange != null) {
+                // 2026-07-28: a closed response stream cancels its request.
                 exchange.cancel();
             }
             return sent;
         }
+
+        /** Sends the answer and ends the stream; a fully delivered stream needs no replay log. */
+        synchronized void finish(ObjectNode answer) {
+            boolean delivered = sse.send(answer);
+            sse.close();
+            if (delivered && eventLog != null) {
+                eventLogs.invalidate(eventLog.streamId());
+            }
+        }
     }
 
     private String track(Exchange exchange, JsonRpc.Request rpc) {
-        String key = exchange.session().map(SessionStore.Session::id).orElse("-") + "|"
-                + rpc.id().toString();
+        String key = exchange.session().map(SessionStore.Session::id).orElse("-") + "|" + rpc.id().toString();
         inFlight.put(key, exchange);
         return key;
     }
@@ -456,27 +443,16 @@ final class StreamableHttpHandler extends Handler.Abstract {
                 case JsonRpc.Notification notification -> notification(session.id(), notification);
                 case JsonRpc.Request rpc -> {
                     if (rpc.method().equals("initialize")) {
-                        answers.add(JsonRpc.error(
-                                rpc.id(),
-                                McpException.INVALID_REQUEST,
-                                "initialize must not be part of a batch.",
-                                null));
+                        answers.add(JsonRpc.error(rpc.id(), McpException.INVALID_REQUEST,
+                                "initialize must not be part of a batch.", null));
                         continue;
                     }
                     if (authentication instanceof Authentication.Refused(String refusal)) {
                         answers.add(JsonRpc.error(rpc.id(), McpException.SERVER_ERROR, refusal, null));
                         continue;
                     }
-                    Exchange exchange = new Exchange(
-                            session.protocolVersion(),
-                            Optional.of(session),
-                            authentication,
-                            capabilities,
-                            Optional.of(LogLevel.INFO),
-                            Outbound.NONE,
-                            null,
-                            clientRequests,
-                            null);
+                    Exchange exchange = new Exchange(session.protocolVersion(), Optional.of(session), authentication,
+                            capabilities, Optional.of(LogLevel.INFO), Outbound.NONE, null, clientRequests, null);
                     try {
                         answers.add(JsonRpc.result(rpc.id(), dispatcher.handle(rpc, exchange)));
                     } catch (McpException e) {
@@ -500,14 +476,15 @@ final class StreamableHttpHandler extends Handler.Abstract {
             return;
         }
         String headerVersion = request.getHeaders().get(VERSION_HEADER);
-        if (request.getHeaders().get(SESSION_HEADER) == null && Versions.STATELESS_VERSIONS.contains(headerVersion)) {
+        if (request.getHeaders().get(SESSION_HEADER) == null
+                && headerVersion != null
+                && Versions.STATELESS_VERSIONS.contains(headerVersion)) {
             response.getHeaders().put("Allow", "POST");
             throw McpException.transport(405, "Protocol 2026-07-28 has no standalone GET stream.");
         }
         SessionStore.Session session = requireSession(request);
         if (headerVersion != null && !headerVersion.equals(session.protocolVersion())) {
-            throw McpException.transport(
-                    400, "Unsupported MCP-Protocol-Version " + McpException.truncate(headerVersion) + ".");
+            throw McpException.transport(400, "Unsupported MCP-Protocol-Version " + McpException.truncate(headerVersion) + ".");
         }
         response.setStatus(200);
         String lastEventId = request.getHeaders().get("Last-Event-ID");
@@ -520,8 +497,7 @@ final class StreamableHttpHandler extends Handler.Abstract {
             return;
         }
         SseStream sse = SseStream.open(response, mapper, null, null);
-        server.streams()
-                .serve(session.id(), sse, () -> sessions.find(session.id()).isPresent());
+        server.streams().serve(session.id(), sse, () -> sessions.find(session.id()).isPresent());
         sse.close();
         callback.succeeded();
     }
@@ -532,7 +508,7 @@ final class StreamableHttpHandler extends Handler.Abstract {
             EventLog.Batch batch = eventLog.after(next, 1000);
             for (String event : batch.events()) {
                 next++;
-                if (!sse.replay(next, event)) {
+                if (!sse.replay(eventLog.streamId(), next, event)) {
                     return;
                 }
             }
@@ -581,8 +557,7 @@ final class StreamableHttpHandler extends Handler.Abstract {
             throw McpException.transport(400, "Bad Request: Mcp-Session-Id header is required; call initialize first.");
         }
         return sessions.find(id)
-                .orElseThrow(
-                        () -> McpException.transport(404, "Session not found; it ended or expired. Initialize again."));
+                .orElseThrow(() -> McpException.transport(404, "Session not found; it ended or expired. Initialize again."));
     }
 
     Authentication authenticate(Request request) {
@@ -593,8 +568,7 @@ final class StreamableHttpHandler extends Handler.Abstract {
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
             return new Authentication.Refused("Send credentials as Authorization: Bearer <token>.");
         }
-        return switch (authenticator.authenticate(
-                Authenticator.Surface.MCP, header.substring(7).trim())) {
+        return switch (authenticator.authenticate(Authenticator.Surface.MCP, header.substring(7).trim())) {
             case Authenticator.Outcome.Authenticated authenticated ->
                 new Authentication.Authenticated(authenticated.principal());
             case Authenticator.Outcome.Refused refused -> new Authentication.Refused(refused.message());
