@@ -44,7 +44,8 @@ public interface CallContext {
      * @throws com.claribi.platform.ClariException when the client lacks the capability or failed
      */
     default JsonNode requestFromClient(String key, String method, ObjectNode params) {
-        return requestFromClient(java.util.Map.of(key, new ClientRequest(method, params))).get(key);
+        return requestFromClient(java.util.Map.of(key, new ClientRequest(method, params)))
+                .get(key);
     }
 
     /**
@@ -63,7 +64,8 @@ public interface CallContext {
     record ClientRequest(String method, ObjectNode params) {
         public ClientRequest {
             java.util.Objects.requireNonNull(params, "params");
-            if (!java.util.List.of("sampling/createMessage", "elicitation/create", "roots/list").contains(method)) {
+            if (!java.util.List.of("sampling/createMessage", "elicitation/create", "roots/list")
+                    .contains(method)) {
                 throw new IllegalArgumentException("not a client request method: " + method);
             }
         }

@@ -37,7 +37,8 @@ final class CheckPricingTool {
     }
 
     private static ObjectNode structured(Pricing pricing) {
-        ObjectNode root = JsonRpc.NODES.objectNode()
+        ObjectNode root = JsonRpc.NODES
+                .objectNode()
                 .put("currency", pricing.currency())
                 .put("trial_days", pricing.trialDays())
                 .put("signup_tier", pricing.signupTier());
@@ -87,21 +88,23 @@ final class CheckPricingTool {
                     .append(" storage\n");
         }
         text.append("New accounts start on ")
-                .append(pricing.tier(pricing.signupTier()).map(Pricing.Tier::name).orElse(pricing.signupTier()))
+                .append(pricing.tier(pricing.signupTier())
+                        .map(Pricing.Tier::name)
+                        .orElse(pricing.signupTier()))
                 .append(". Upgrade from chat with create_checkout_session once signed in.");
         return text.toString();
     }
 
     private static String money(long cents) {
-        return cents % 100 == 0
-                ? "$" + cents / 100
-                : String.format(Locale.ROOT, "$%d.%02d", cents / 100, cents % 100);
+        return cents % 100 == 0 ? "$" + cents / 100 : String.format(Locale.ROOT, "$%d.%02d", cents / 100, cents % 100);
     }
 
     private static String bytes(long bytes) {
         long gib = 1024L * 1024 * 1024;
         if (bytes >= gib) {
-            return (bytes % gib == 0 ? String.valueOf(bytes / gib) : String.format(Locale.ROOT, "%.1f", bytes / (double) gib))
+            return (bytes % gib == 0
+                            ? String.valueOf(bytes / gib)
+                            : String.format(Locale.ROOT, "%.1f", bytes / (double) gib))
                     + " GB";
         }
         return bytes / (1024 * 1024) + " MB";
@@ -111,12 +114,12 @@ final class CheckPricingTool {
         ObjectNode features = JsonRpc.NODES.objectNode().put("type", "object").put("additionalProperties", false);
         ObjectNode featureProperties = features.putObject("properties");
         ArrayNode requiredFeatures = features.putArray("required");
-        for (Map.Entry<String, Boolean> feature : pricing.tiers().getFirst().features().entrySet()) {
+        for (Map.Entry<String, Boolean> feature :
+                pricing.tiers().getFirst().features().entrySet()) {
             featureProperties.putObject(feature.getKey()).put("type", "boolean");
             requiredFeatures.add(feature.getKey());
         }
-        ObjectNode schema = parse(
-                """
+        ObjectNode schema = parse("""
                 {
                   "type": "object",
                   "additionalProperties": false,

@@ -35,13 +35,14 @@ final class ClientRequests {
 
     /** @return false when no request with this id is waiting for this session */
     boolean complete(String sessionId, JsonRpc.Response response) {
-        CompletableFuture<JsonNode> answer = pending.remove(sessionId + "|" + response.id().asString());
+        CompletableFuture<JsonNode> answer =
+                pending.remove(sessionId + "|" + response.id().asString());
         if (answer == null) {
             return false;
         }
         if (response.error() != null) {
-            answer.completeExceptionally(new ClientAnswerError(
-                    response.error().path("message").asString("the client refused the request")));
+            answer.completeExceptionally(
+                    new ClientAnswerError(response.error().path("message").asString("the client refused the request")));
         } else {
             answer.complete(response.result());
         }

@@ -62,14 +62,20 @@ final class Dispatcher {
             case "resources/list" -> page(request, "resources", registry.resources(), this::describeResource);
             case "resources/templates/list" ->
                 page(request, "resourceTemplates", registry.templates(), this::describeTemplate);
-            case "resources/read" -> withInputs(
-                    request, exchange, "resources/read:" + request.params().path("uri").asString(""),
-                    () -> readResource(request, exchange));
+            case "resources/read" ->
+                withInputs(
+                        request,
+                        exchange,
+                        "resources/read:" + request.params().path("uri").asString(""),
+                        () -> readResource(request, exchange));
             case "resources/subscribe", "resources/unsubscribe" -> subscription(request, exchange);
             case "prompts/list" -> page(request, "prompts", registry.prompts(), this::describePrompt);
-            case "prompts/get" -> withInputs(
-                    request, exchange, "prompts/get:" + request.params().path("name").asString(""),
-                    () -> getPrompt(request, exchange));
+            case "prompts/get" ->
+                withInputs(
+                        request,
+                        exchange,
+                        "prompts/get:" + request.params().path("name").asString(""),
+                        () -> getPrompt(request, exchange));
             case "completion/complete" -> complete(request);
             case "logging/setLevel" -> setLevel(request, exchange);
             case "server/discover" -> {
@@ -118,7 +124,8 @@ final class Dispatcher {
     }
 
     ObjectNode serverInfo() {
-        return JsonRpc.NODES.objectNode()
+        return JsonRpc.NODES
+                .objectNode()
                 .put("name", SERVER_NAME)
                 .put("title", "clariBI")
                 .put("version", serverVersion)
@@ -140,7 +147,8 @@ final class Dispatcher {
 
     // ---- listing and pagination (MCP §server/utilities/pagination) ----
 
-    private <T> ObjectNode page(JsonRpc.Request request, String field, List<T> items, Function<T, ObjectNode> describe) {
+    private <T> ObjectNode page(
+            JsonRpc.Request request, String field, List<T> items, Function<T, ObjectNode> describe) {
         int offset = decodeCursor(request.params().get("cursor"));
         ObjectNode result = JsonRpc.NODES.objectNode();
         ArrayNode array = result.putArray(field);
@@ -179,7 +187,8 @@ final class Dispatcher {
     }
 
     ObjectNode describeTool(Tool tool) {
-        ObjectNode node = JsonRpc.NODES.objectNode()
+        ObjectNode node = JsonRpc.NODES
+                .objectNode()
                 .put("name", tool.name())
                 .put("title", tool.title())
                 .put("description", tool.description());
@@ -209,7 +218,8 @@ final class Dispatcher {
     }
 
     ObjectNode describeResource(Resource resource) {
-        ObjectNode node = JsonRpc.NODES.objectNode()
+        ObjectNode node = JsonRpc.NODES
+                .objectNode()
                 .put("uri", resource.uri())
                 .put("name", resource.name())
                 .put("title", resource.title())
@@ -219,7 +229,8 @@ final class Dispatcher {
     }
 
     ObjectNode describeTemplate(ResourceTemplate template) {
-        ObjectNode node = JsonRpc.NODES.objectNode()
+        ObjectNode node = JsonRpc.NODES
+                .objectNode()
                 .put("uriTemplate", template.uriTemplate())
                 .put("name", template.name())
                 .put("title", template.title())
@@ -229,7 +240,8 @@ final class Dispatcher {
     }
 
     ObjectNode describePrompt(Prompt prompt) {
-        ObjectNode node = JsonRpc.NODES.objectNode()
+        ObjectNode node = JsonRpc.NODES
+                .objectNode()
                 .put("name", prompt.name())
                 .put("title", prompt.title())
                 .put("description", prompt.description());
@@ -266,7 +278,8 @@ final class Dispatcher {
         if (!problems.isEmpty()) {
             return toolResult(ToolResult.error(describeProblems(name, problems)));
         }
-        return withInputs(request, exchange, "tools/call:" + name, () -> toolResult(run(tool, argumentObject, exchange)));
+        return withInputs(
+                request, exchange, "tools/call:" + name, () -> toolResult(run(tool, argumentObject, exchange)));
     }
 
     private static ToolResult run(Tool tool, ObjectNode arguments, Exchange exchange) {
@@ -335,11 +348,14 @@ final class Dispatcher {
         String scope = tool.requiredScope().map(Scope::wireName).orElse("");
         Principal principal = switch (authentication) {
             case Authentication.Authenticated(Principal authenticated) -> authenticated;
-            case Authentication.Anonymous() -> throw unauthorized(
-                    "The tool " + tool.name() + " needs you to sign in: connect with an MCP API key or OAuth.", scope);
+            case Authentication.Anonymous() ->
+                throw unauthorized(
+                        "The tool " + tool.name() + " needs you to sign in: connect with an MCP API key or OAuth.",
+                        scope);
             case Authentication.Refused(String message) -> throw unauthorized(message, scope);
         };
-        if (tool.requiredScope().isPresent() && !principal.has(tool.requiredScope().get())) {
+        if (tool.requiredScope().isPresent()
+                && !principal.has(tool.requiredScope().get())) {
             throw new McpException(
                     McpException.SERVER_ERROR,
                     "This credential lacks the scope " + scope + " that " + tool.name() + " needs.",
@@ -364,7 +380,10 @@ final class Dispatcher {
 
     private static String describeProblems(String tool, List<Error> problems) {
         StringBuilder message = new StringBuilder("Invalid arguments for " + tool + ":");
-        problems.stream().limit(10).forEach(problem -> message.append(" ").append(problem.getMessage()).append(";"));
+        problems.stream()
+                .limit(10)
+                .forEach(problem ->
+                        message.append(" ").append(problem.getMessage()).append(";"));
         message.setLength(message.length() - 1);
         return message.append(". Fix the arguments and call again.").toString();
     }
@@ -421,7 +440,8 @@ final class Dispatcher {
     /** SEP-2164: -32602 with the URI in {@code data}, never an empty {@code contents}. */
     private static McpException resourceNotFound(String uri) {
         return McpException.invalidParams(
-                "Resource not found: " + McpException.truncate(uri), JsonRpc.NODES.objectNode().put("uri", uri));
+                "Resource not found: " + McpException.truncate(uri),
+                JsonRpc.NODES.objectNode().put("uri", uri));
     }
 
     private ObjectNode subscription(JsonRpc.Request request, Exchange exchange) {
@@ -487,7 +507,8 @@ final class Dispatcher {
             }
             case "ref/resource" -> {
                 String uri = ref.path("uri").asString("");
-                boolean known = registry.templates().stream().anyMatch(t -> t.uriTemplate().equals(uri))
+                boolean known = registry.templates().stream()
+                                .anyMatch(t -> t.uriTemplate().equals(uri))
                         || registry.resource(uri).isPresent();
                 if (!known) {
                     throw McpException.invalidParams("Unknown resource in ref.");
@@ -504,8 +525,8 @@ final class Dispatcher {
         requireSession(exchange, request.method());
         String level = requiredString(request.params(), "level");
         LogLevel parsed = LogLevel.fromWireName(level)
-                .orElseThrow(() -> McpException.invalidParams("level must be one of debug, info, notice, warning, "
-                        + "error, critical, alert, emergency."));
+                .orElseThrow(() -> McpException.invalidParams(
+                        "level must be one of debug, info, notice, warning, " + "error, critical, alert, emergency."));
         sessions.setLogLevel(exchange.session().orElseThrow().id(), parsed);
         return JsonRpc.NODES.objectNode();
     }

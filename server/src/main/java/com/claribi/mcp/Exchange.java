@@ -172,7 +172,9 @@ final class Exchange implements CallContext {
                 if (answer != null && answer.isObject()) {
                     answers.put(entry.getKey(), answer);
                 } else {
-                    ObjectNode request = JsonRpc.NODES.objectNode().put("method", entry.getValue().method());
+                    ObjectNode request = JsonRpc.NODES
+                            .objectNode()
+                            .put("method", entry.getValue().method());
                     request.set("params", entry.getValue().params());
                     missingInputs.put(entry.getKey(), request);
                 }
@@ -189,9 +191,11 @@ final class Exchange implements CallContext {
         Map<String, ClientRequests.Pending> pending = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, ClientRequest> entry : requests.entrySet()) {
-                ClientRequests.Pending open = clientRequests.open(session.orElseThrow().id());
+                ClientRequests.Pending open =
+                        clientRequests.open(session.orElseThrow().id());
                 pending.put(entry.getKey(), open);
-                if (!outbound.send(JsonRpc.request(open.id(), entry.getValue().method(), entry.getValue().params()))) {
+                if (!outbound.send(JsonRpc.request(
+                        open.id(), entry.getValue().method(), entry.getValue().params()))) {
                     cancelled.set(true);
                     throw new ClariException(ErrorCode.UNAVAILABLE, "The client went away.");
                 }
@@ -203,7 +207,9 @@ final class Exchange implements CallContext {
             }
             return answers;
         } catch (ExecutionException e) {
-            throw new ClariException(ErrorCode.INVALID_ARGUMENT, "The client answered with an error: " + e.getCause().getMessage());
+            throw new ClariException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "The client answered with an error: " + e.getCause().getMessage());
         } catch (TimeoutException e) {
             throw new ClariException(ErrorCode.UNAVAILABLE, "The client did not answer in time.");
         } catch (InterruptedException e) {

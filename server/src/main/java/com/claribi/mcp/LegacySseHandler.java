@@ -29,7 +29,7 @@ final class LegacySseHandler {
 
     boolean handle(Request request, Response response, Callback callback) {
         try {
-            server.checkOrigin(request);
+            server.checkOrigin(request, response);
             String path = request.getHttpURI().getPath();
             if (path.equals("/mcp/v1/sse") && request.getMethod().equals("GET")) {
                 open(response, callback);
@@ -46,7 +46,12 @@ final class LegacySseHandler {
             callback.succeeded();
         } catch (RuntimeException e) {
             log.error("legacy MCP request failed", e);
-            streamable.fail(response, callback, null, new McpException(McpException.INTERNAL_ERROR, "Internal error.", 500), true);
+            streamable.fail(
+                    response,
+                    callback,
+                    null,
+                    new McpException(McpException.INTERNAL_ERROR, "Internal error.", 500),
+                    true);
         }
         return true;
     }
@@ -56,7 +61,11 @@ final class LegacySseHandler {
         response.setStatus(200);
         SseStream sse = SseStream.open(response, server.mapper(), null, "message");
         if (sse.raw("event: endpoint\ndata: /mcp/v1/messages?session_id=" + session.id() + "\n\n")) {
-            server.streams().serve(session.id(), sse, () -> server.sessions().find(session.id()).isPresent());
+            server.streams()
+                    .serve(
+                            session.id(),
+                            sse,
+                            () -> server.sessions().find(session.id()).isPresent());
         }
         sse.close();
         server.sessions().end(session.id());
@@ -125,17 +134,22 @@ final class LegacySseHandler {
                                 version,
                                 clientInfo.path("name").asString(null),
                                 clientInfo.path("version").asString(null),
-                                capabilities instanceof ObjectNode ? server.mapper().writeValueAsString(capabilities) : "{}");
+                                capabilities instanceof ObjectNode
+                                        ? server.mapper().writeValueAsString(capabilities)
+                                        : "{}");
                 answer = JsonRpc.result(rpc.id(), server.dispatcher().initializeResult(version, true));
             } else {
-                SessionStore.Session current = server.sessions().find(session.id()).orElse(session);
+                SessionStore.Session current =
+                        server.sessions().find(session.id()).orElse(session);
                 ObjectNode capabilities = streamable.parseObject(current.clientCapabilities());
                 Exchange exchange = new Exchange(
                         current.protocolVersion(),
                         Optional.of(current),
                         authentication,
                         capabilities,
-                        Optional.of(current.logLevel().flatMap(LogLevel::fromWireName).orElse(LogLevel.INFO)),
+                        Optional.of(current.logLevel()
+                                .flatMap(LogLevel::fromWireName)
+                                .orElse(LogLevel.INFO)),
                         outbound,
                         rpc.meta().get("progressToken"),
                         server.clientRequests(),

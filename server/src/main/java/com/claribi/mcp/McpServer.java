@@ -153,9 +153,12 @@ public final class McpServer implements AutoCloseable {
      * must be our public origin, a configured one, or, when bound to loopback, a loopback origin;
      * on loopback the {@code Host} must name a loopback host or our public host.
      *
+     * <p>An allowed {@code Origin} gets CORS headers naming exactly that origin; there is never a
+     * wildcard.
+     *
      * @throws McpException 403 otherwise
      */
-    void checkOrigin(Request request) {
+    void checkOrigin(Request request, org.eclipse.jetty.server.Response response) {
         boolean loopback = isLoopback(config.bind());
         String origin = request.getHeaders().get("Origin");
         if (origin != null) {
@@ -165,6 +168,10 @@ public final class McpServer implements AutoCloseable {
             if (!allowed) {
                 throw McpException.transport(403, "Forbidden: this Origin may not call the MCP server.");
             }
+            response.getHeaders().put("Access-Control-Allow-Origin", origin);
+            response.getHeaders().put("Vary", "Origin");
+            response.getHeaders()
+                    .put("Access-Control-Expose-Headers", "Mcp-Session-Id, MCP-Protocol-Version, WWW-Authenticate");
         }
         if (loopback) {
             String host = hostName(request.getHeaders().get("Host"));
@@ -214,7 +221,8 @@ public final class McpServer implements AutoCloseable {
     /** {@code GET /mcp/v1/} with {@code Accept: application/json}: what this server is and offers. */
     ObjectNode metadataDocument() {
         String base = publicUrl.toString();
-        ObjectNode document = JsonRpc.NODES.objectNode()
+        ObjectNode document = JsonRpc.NODES
+                .objectNode()
                 .put("name", Dispatcher.SERVER_NAME)
                 .put("title", "clariBI")
                 .put("version", VERSION)
@@ -222,10 +230,12 @@ public final class McpServer implements AutoCloseable {
         ArrayNode versions = document.putArray("protocol_versions");
         Versions.ALL.forEach(versions::add);
         ObjectNode transports = document.putObject("transports");
-        transports.putObject("streamable_http")
+        transports
+                .putObject("streamable_http")
                 .put("url", base + "/mcp/v1/")
                 .put("protocol_versions", String.join(",", Versions.SESSION_VERSIONS) + "," + Versions.V2026_07_28);
-        transports.putObject("sse")
+        transports
+                .putObject("sse")
                 .put("url", base + "/mcp/v1/sse")
                 .put("messages_url", base + "/mcp/v1/messages")
                 .put("protocol_versions", Versions.V2024_11_05);
@@ -245,7 +255,8 @@ public final class McpServer implements AutoCloseable {
 
     /** The public catalog the SDKs are generated from (SPEC §1). */
     ObjectNode toolCatalog() {
-        ObjectNode catalog = JsonRpc.NODES.objectNode().put("server", Dispatcher.SERVER_NAME).put("version", VERSION);
+        ObjectNode catalog =
+                JsonRpc.NODES.objectNode().put("server", Dispatcher.SERVER_NAME).put("version", VERSION);
         ArrayNode tools = catalog.putArray("tools");
         for (Tool tool : registry.tools()) {
             ObjectNode node = tools.addObject()
@@ -266,7 +277,8 @@ public final class McpServer implements AutoCloseable {
         }
         ArrayNode templates = catalog.putArray("resource_templates");
         for (ResourceTemplate template : registry.templates()) {
-            ObjectNode node = templates.addObject()
+            ObjectNode node = templates
+                    .addObject()
                     .put("uri_template", template.uriTemplate())
                     .put("name", template.name())
                     .put("title", template.title())
@@ -280,10 +292,12 @@ public final class McpServer implements AutoCloseable {
                     .put("title", prompt.title())
                     .put("description", prompt.description());
             ArrayNode arguments = node.putArray("arguments");
-            prompt.arguments().forEach(argument -> arguments.addObject()
-                    .put("name", argument.name())
-                    .put("description", argument.description())
-                    .put("required", argument.required()));
+            prompt.arguments()
+                    .forEach(argument -> arguments
+                            .addObject()
+                            .put("name", argument.name())
+                            .put("description", argument.description())
+                            .put("required", argument.required()));
         }
         return catalog;
     }

@@ -40,9 +40,8 @@ final class RequestState {
      * @param answers the answers collected so far, by input request key
      */
     String issue(String subject, ObjectNode answers) {
-        ObjectNode payload = JsonRpc.NODES.objectNode()
-                .put("s", subject)
-                .put("e", clock.millis() + LIFETIME.toMillis());
+        ObjectNode payload =
+                JsonRpc.NODES.objectNode().put("s", subject).put("e", clock.millis() + LIFETIME.toMillis());
         ObjectNode kept = payload.putObject("a");
         for (Map.Entry<String, JsonNode> entry : answers.properties()) {
             if (entry.getValue().isObject()) {

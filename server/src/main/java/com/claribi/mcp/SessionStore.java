@@ -62,13 +62,13 @@ final class SessionStore {
     }
 
     /** Creates a session with a 256-bit random id, visible ASCII only (base64url). */
-    Session create(String protocolVersion, String transport, String clientName, String clientVersion, String capabilities) {
+    Session create(
+            String protocolVersion, String transport, String clientName, String clientVersion, String capabilities) {
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         LocalDateTime now = now();
-        jdbi.useHandle(handle -> handle.createUpdate(
-                        """
+        jdbi.useHandle(handle -> handle.createUpdate("""
                         INSERT INTO mcp_sessions (id, protocol_version, transport, client_name, client_version,
                             client_capabilities, created_at, last_seen_at)
                         VALUES (:id, :version, :transport, :name, :clientVersion, :capabilities, :now, :now)""")
@@ -81,7 +81,12 @@ final class SessionStore {
                 .bind("now", now)
                 .execute());
         Session session = new Session(
-                id, protocolVersion, transport, limit(capabilities, 8000), Optional.empty(), now.toInstant(ZoneOffset.UTC));
+                id,
+                protocolVersion,
+                transport,
+                limit(capabilities, 8000),
+                Optional.empty(),
+                now.toInstant(ZoneOffset.UTC));
         cache.put(id, session);
         return session;
     }
@@ -95,8 +100,7 @@ final class SessionStore {
         if (cached != null) {
             return Optional.of(cached);
         }
-        Optional<Session> loaded = jdbi.withHandle(handle -> handle.createQuery(
-                        """
+        Optional<Session> loaded = jdbi.withHandle(handle -> handle.createQuery("""
                         SELECT id, protocol_version, transport, client_capabilities, log_level, last_seen_at
                         FROM mcp_sessions WHERE id = :id AND ended_at IS NULL""")
                 .bind("id", id)
@@ -144,8 +148,7 @@ final class SessionStore {
     /** Records what a legacy-SSE client declared in {@code initialize}, which follows the session's creation. */
     void initialized(String id, String protocolVersion, String clientName, String clientVersion, String capabilities) {
         cache.invalidate(id);
-        jdbi.useHandle(handle -> handle.createUpdate(
-                        """
+        jdbi.useHandle(handle -> handle.createUpdate("""
                         UPDATE mcp_sessions SET protocol_version = :version, client_name = :name,
                             client_version = :clientVersion, client_capabilities = :capabilities
                         WHERE id = :id""")

@@ -59,7 +59,11 @@ final class SseStream implements Outbound {
         StringBuilder event = new StringBuilder(data.length() + 64);
         if (log != null) {
             int sequence = log.append(data);
-            event.append("id: ").append(log.streamId()).append('-').append(sequence).append('\n');
+            event.append("id: ")
+                    .append(log.streamId())
+                    .append('-')
+                    .append(sequence)
+                    .append('\n');
         }
         if (eventName != null) {
             event.append("event: ").append(eventName).append('\n');

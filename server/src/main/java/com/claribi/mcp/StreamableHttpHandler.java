@@ -5,10 +5,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -52,8 +49,10 @@ final class StreamableHttpHandler extends Handler.Abstract {
     private final ConcurrentMap<String, Exchange> inFlight = new ConcurrentHashMap<>();
 
     /** Logs of SSE responses a client may still resume: in flight, or cut off before their answer. */
-    private final Cache<String, EventLog> eventLogs =
-            Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(5)).maximumSize(10_000).build();
+    private final Cache<String, EventLog> eventLogs = Caffeine.newBuilder()
+            .expireAfterWrite(Duration.ofMinutes(5))
+            .maximumSize(10_000)
+            .build();
 
     StreamableHttpHandler(
             McpServer server,
@@ -73,14 +72,15 @@ final class StreamableHttpHandler extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         try {
-            server.checkOrigin(request);
+            server.checkOrigin(request, response);
             switch (request.getMethod()) {
+                case "OPTIONS" -> preflight(response, callback);
                 case "POST" -> post(request, response, callback);
                 case "GET" -> get(request, response, callback);
                 case "DELETE" -> delete(request, response, callback);
                 default -> {
-                    response.getHeaders().put("Allow", "GET, POST, DELETE");
-                    throw McpException.transport(405, "Use POST, GET or DELETE.");
+                    response.getHeaders().put("Allow", "GET, POST, DELETE, OPTIONS");
+                    throw McpException.transport(405, "Use POST, GET, DELETE or OPTIONS.");
                 }
             }
         } catch (McpException e) {
@@ -95,10 +95,24 @@ final class StreamableHttpHandler extends Handler.Abstract {
         return true;
     }
 
+    /** CORS preflight; only reached for an allowed (or absent) Origin. */
+    private static void preflight(Response response, Callback callback) {
+        response.getHeaders().put("Access-Control-Allow-Methods", "GET, POST, DELETE");
+        response.getHeaders()
+                .put(
+                        "Access-Control-Allow-Headers",
+                        "Authorization, Content-Type, Accept, Mcp-Session-Id, MCP-Protocol-Version, Last-Event-ID, "
+                                + "Mcp-Method, Mcp-Name");
+        response.getHeaders().put("Access-Control-Max-Age", "600");
+        response.setStatus(204);
+        callback.succeeded();
+    }
+
     // ---- POST: one JSON-RPC message or a 2025-03-26 batch ----
 
     private void post(Request request, Response response, Callback callback) {
-        String contentType = Optional.ofNullable(request.getHeaders().get("Content-Type")).orElse("");
+        String contentType =
+                Optional.ofNullable(request.getHeaders().get("Content-Type")).orElse("");
         if (!contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             throw McpException.transport(415, "Send the JSON-RPC message as application/json.");
         }
@@ -118,7 +132,21 @@ final class StreamableHttpHandler extends Handler.Abstract {
             return;
         }
         JsonRpc.Message message = JsonRpc.parse(parsed);
-        checkBodySize(message, body.length);
+        try {
+            postMessage(request, response, callback, message, body.length, authentication);
+        } catch (McpException e) {
+            fail(response, callback, message instanceof JsonRpc.Request rpc ? rpc.id() : null, e, true);
+        }
+    }
+
+    private void postMessage(
+            Request request,
+            Response response,
+            Callback callback,
+            JsonRpc.Message message,
+            int bodyLength,
+            Authentication authentication) {
+        checkBodySize(message, bodyLength);
         String headerVersion = request.getHeaders().get(VERSION_HEADER);
         boolean stateless = (headerVersion != null && !Versions.ALL.contains(headerVersion))
                 || (headerVersion != null && Versions.STATELESS_VERSIONS.contains(headerVersion))
@@ -143,8 +171,7 @@ final class StreamableHttpHandler extends Handler.Abstract {
         String version = Versions.negotiate(requested);
         ObjectNode clientInfo = rpc.params().get("clientInfo") instanceof ObjectNode info ? info : null;
         JsonNode capabilities = rpc.params().get("capabilities");
-        String capabilityText =
-                capabilities instanceof ObjectNode ? mapper.writeValueAsString(capabilities) : "{}";
+        String capabilityText = capabilities instanceof ObjectNode ? mapper.writeValueAsString(capabilities) : "{}";
         SessionStore.Session session = sessions.create(
                 version,
                 "streamable",
@@ -166,8 +193,8 @@ final class StreamableHttpHandler extends Handler.Abstract {
         if (headerVersion != null && !headerVersion.equals(session.protocolVersion())) {
             throw McpException.transport(
                     400,
-                    "Unsupported MCP-Protocol-Version " + McpException.truncate(headerVersion)
-                            + "; this session uses " + session.protocolVersion() + ".");
+                    "Unsupported MCP-Protocol-Version " + McpException.truncate(headerVersion) + "; this session uses "
+                            + session.protocolVersion() + ".");
         }
         switch (message) {
             case JsonRpc.Response answer -> {
@@ -186,9 +213,20 @@ final class StreamableHttpHandler extends Handler.Abstract {
                 ObjectNode capabilities = parseObject(session.clientCapabilities());
                 Optional<LogLevel> level = Optional.of(
                         session.logLevel().flatMap(LogLevel::fromWireName).orElse(LogLevel.INFO));
-                respond(request, response, callback, rpc, stream, Versions.atLeast(session.protocolVersion(),
-                        Versions.V2025_11_25), exchangeFactory(session.protocolVersion(), Optional.of(session),
-                        authentication, capabilities, level, rpc));
+                respond(
+                        request,
+                        response,
+                        callback,
+                        rpc,
+                        stream,
+                        Versions.atLeast(session.protocolVersion(), Versions.V2025_11_25),
+                        exchangeFactory(
+                                session.protocolVersion(),
+                                Optional.of(session),
+                                authentication,
+                                capabilities,
+                                level,
+                                rpc));
             }
         }
     }
@@ -211,8 +249,8 @@ final class StreamableHttpHandler extends Handler.Abstract {
                 throw new McpException(McpException.HEADER_MISMATCH, "Missing MCP-Protocol-Version header.", 400);
             }
             if (!meta.has(META_VERSION) || !meta.has(META_CAPABILITIES)) {
-                throw McpException.invalidParams("Invalid params: _meta must carry " + META_VERSION + " and "
-                        + META_CAPABILITIES + ".");
+                throw McpException.invalidParams(
+                        "Invalid params: _meta must carry " + META_VERSION + " and " + META_CAPABILITIES + ".");
             }
             if (!headerVersion.equals(meta.path(META_VERSION).asString(""))) {
                 throw new McpException(
@@ -226,7 +264,11 @@ final class StreamableHttpHandler extends Handler.Abstract {
                 Versions.STATELESS_VERSIONS.forEach(supported::add);
                 data.put("requested", headerVersion);
                 throw new McpException(
-                        McpException.UNSUPPORTED_PROTOCOL_VERSION, "Unsupported protocol version.", data, 400, Map.of());
+                        McpException.UNSUPPORTED_PROTOCOL_VERSION,
+                        "Unsupported protocol version.",
+                        data,
+                        400,
+                        Map.of());
             }
             checkRoutingHeaders(request, rpc);
             if (rejectsAuthentication(authentication, response, callback, rpc)) {
@@ -234,10 +276,17 @@ final class StreamableHttpHandler extends Handler.Abstract {
             }
             ObjectNode capabilities =
                     meta.get(META_CAPABILITIES) instanceof ObjectNode given ? given : JsonRpc.NODES.objectNode();
-            Optional<LogLevel> level = LogLevel.fromWireName(meta.path(META_LOG_LEVEL).asString(""));
+            Optional<LogLevel> level =
+                    LogLevel.fromWireName(meta.path(META_LOG_LEVEL).asString(""));
             boolean stream = acceptsEventStream(request) && streamsResponse(rpc);
-            respond(request, response, callback, rpc, stream, false, exchangeFactory(
-                    headerVersion, Optional.empty(), authentication, capabilities, level, rpc));
+            respond(
+                    request,
+                    response,
+                    callback,
+                    rpc,
+                    stream,
+                    false,
+                    exchangeFactory(headerVersion, Optional.empty(), authentication, capabilities, level, rpc));
         } catch (McpException e) {
             fail(response, callback, rpc.id(), e, true);
         }
@@ -246,7 +295,10 @@ final class StreamableHttpHandler extends Handler.Abstract {
     /** 2026-07-28: {@code Mcp-Method} and {@code Mcp-Name} must repeat what the body says. */
     private static void checkRoutingHeaders(Request request, JsonRpc.Request rpc) {
         String method = request.getHeaders().get("Mcp-Method");
-        if (method != null && !method.equals(rpc.method())) {
+        if (method == null) {
+            throw new McpException(McpException.HEADER_MISMATCH, "Missing Mcp-Method header.", 400);
+        }
+        if (!method.equals(rpc.method())) {
             throw new McpException(McpException.HEADER_MISMATCH, "Mcp-Method header does not match the body.", 400);
         }
         String nameField = switch (rpc.method()) {
@@ -280,7 +332,14 @@ final class StreamableHttpHandler extends Handler.Abstract {
         JsonNode progressToken = rpc.meta().get("progressToken");
         ObjectNode inputResponses = rpc.params().get("inputResponses") instanceof ObjectNode given ? given : null;
         return outbound -> new Exchange(
-                version, session, authentication, capabilities, level, outbound, progressToken, clientRequests,
+                version,
+                session,
+                authentication,
+                capabilities,
+                level,
+                outbound,
+                progressToken,
+                clientRequests,
                 inputResponses);
     }
 
@@ -389,7 +448,8 @@ final class StreamableHttpHandler extends Handler.Abstract {
     }
 
     private String track(Exchange exchange, JsonRpc.Request rpc) {
-        String key = exchange.session().map(SessionStore.Session::id).orElse("-") + "|" + rpc.id().toString();
+        String key = exchange.session().map(SessionStore.Session::id).orElse("-") + "|"
+                + rpc.id().toString();
         inFlight.put(key, exchange);
         return key;
     }
@@ -443,16 +503,27 @@ final class StreamableHttpHandler extends Handler.Abstract {
                 case JsonRpc.Notification notification -> notification(session.id(), notification);
                 case JsonRpc.Request rpc -> {
                     if (rpc.method().equals("initialize")) {
-                        answers.add(JsonRpc.error(rpc.id(), McpException.INVALID_REQUEST,
-                                "initialize must not be part of a batch.", null));
+                        answers.add(JsonRpc.error(
+                                rpc.id(),
+                                McpException.INVALID_REQUEST,
+                                "initialize must not be part of a batch.",
+                                null));
                         continue;
                     }
                     if (authentication instanceof Authentication.Refused(String refusal)) {
                         answers.add(JsonRpc.error(rpc.id(), McpException.SERVER_ERROR, refusal, null));
                         continue;
                     }
-                    Exchange exchange = new Exchange(session.protocolVersion(), Optional.of(session), authentication,
-                            capabilities, Optional.of(LogLevel.INFO), Outbound.NONE, null, clientRequests, null);
+                    Exchange exchange = new Exchange(
+                            session.protocolVersion(),
+                            Optional.of(session),
+                            authentication,
+                            capabilities,
+                            Optional.of(LogLevel.INFO),
+                            Outbound.NONE,
+                            null,
+                            clientRequests,
+                            null);
                     try {
                         answers.add(JsonRpc.result(rpc.id(), dispatcher.handle(rpc, exchange)));
                     } catch (McpException e) {
@@ -484,7 +555,8 @@ final class StreamableHttpHandler extends Handler.Abstract {
         }
         SessionStore.Session session = requireSession(request);
         if (headerVersion != null && !headerVersion.equals(session.protocolVersion())) {
-            throw McpException.transport(400, "Unsupported MCP-Protocol-Version " + McpException.truncate(headerVersion) + ".");
+            throw McpException.transport(
+                    400, "Unsupported MCP-Protocol-Version " + McpException.truncate(headerVersion) + ".");
         }
         response.setStatus(200);
         String lastEventId = request.getHeaders().get("Last-Event-ID");
@@ -497,7 +569,8 @@ final class StreamableHttpHandler extends Handler.Abstract {
             return;
         }
         SseStream sse = SseStream.open(response, mapper, null, null);
-        server.streams().serve(session.id(), sse, () -> sessions.find(session.id()).isPresent());
+        server.streams()
+                .serve(session.id(), sse, () -> sessions.find(session.id()).isPresent());
         sse.close();
         callback.succeeded();
     }
@@ -557,7 +630,8 @@ final class StreamableHttpHandler extends Handler.Abstract {
             throw McpException.transport(400, "Bad Request: Mcp-Session-Id header is required; call initialize first.");
         }
         return sessions.find(id)
-                .orElseThrow(() -> McpException.transport(404, "Session not found; it ended or expired. Initialize again."));
+                .orElseThrow(
+                        () -> McpException.transport(404, "Session not found; it ended or expired. Initialize again."));
     }
 
     Authentication authenticate(Request request) {
@@ -568,7 +642,8 @@ final class StreamableHttpHandler extends Handler.Abstract {
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
             return new Authentication.Refused("Send credentials as Authorization: Bearer <token>.");
         }
-        return switch (authenticator.authenticate(Authenticator.Surface.MCP, header.substring(7).trim())) {
+        return switch (authenticator.authenticate(
+                Authenticator.Surface.MCP, header.substring(7).trim())) {
             case Authenticator.Outcome.Authenticated authenticated ->
                 new Authentication.Authenticated(authenticated.principal());
             case Authenticator.Outcome.Refused refused -> new Authentication.Refused(refused.message());
@@ -655,20 +730,10 @@ final class StreamableHttpHandler extends Handler.Abstract {
     void fail(Response response, Callback callback, JsonNode id, McpException e, boolean ownStatus) {
         e.headers().forEach((name, value) -> response.getHeaders().put(name, value));
         int status = ownStatus || e.httpStatus() == 401 || e.httpStatus() == 403 ? e.httpStatus() : 200;
-        writeJson(response, callback, status, JsonRpc.error(id, e.code(), e.getMessage(), e.data()));
-    }
-
-    static List<String> headerValues(Request request, String name) {
-        List<String> values = new ArrayList<>();
-        for (HttpField field : request.getHeaders()) {
-            if (field.is(name)) {
-                values.add(field.getValue());
-            }
+        if (status == 413) {
+            // The unread body makes the connection unusable; say so, so clients do not reuse it.
+            response.getHeaders().put("Connection", "close");
         }
-        return values;
-    }
-
-    static String utf8(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
+        writeJson(response, callback, status, JsonRpc.error(id, e.code(), e.getMessage(), e.data()));
     }
 }

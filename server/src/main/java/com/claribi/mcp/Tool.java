@@ -71,7 +71,8 @@ public record Tool(
      * Behaviour hints (MCP §server/tools ToolAnnotations). They are hints for clients, never a
      * security boundary.
      */
-    public record Annotations(boolean readOnlyHint, boolean destructiveHint, boolean idempotentHint, boolean openWorldHint) {
+    public record Annotations(
+            boolean readOnlyHint, boolean destructiveHint, boolean idempotentHint, boolean openWorldHint) {
         /** A tool that only reads and talks to no outside system. */
         public static final Annotations READ_ONLY = new Annotations(true, false, true, false);
     }

@@ -53,7 +53,8 @@ public record ToolResult(List<ObjectNode> content, Optional<ObjectNode> structur
 
     /** An embedded text resource block. */
     public static ObjectNode resourceBlock(String uri, String mimeType, String text) {
-        ObjectNode resource = NODES.objectNode().put("uri", uri).put("mimeType", mimeType).put("text", text);
+        ObjectNode resource =
+                NODES.objectNode().put("uri", uri).put("mimeType", mimeType).put("text", text);
         ObjectNode block = NODES.objectNode().put("type", "resource");
         block.set("resource", resource);
         return block;

@@ -32,13 +32,16 @@ class CheckPricingToolTest {
             HttpResponse<String> response = server.call(session, """
                     {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "check_pricing", "arguments": {}}}""");
 
-            JsonNode result = Json.mapper().readTree(TestServer.message(response)).path("result");
+            JsonNode result =
+                    Json.mapper().readTree(TestServer.message(response)).path("result");
             var schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
                     .getSchema(tool.path("outputSchema"));
             assertThat(schema.validate(result.path("structuredContent"))).isEmpty();
             assertThat(result.path("isError").asBoolean()).isFalse();
-            assertThat(tool.path("annotations").path("readOnlyHint").asBoolean()).isTrue();
-            assertThat(tool.path("inputSchema").path("additionalProperties").asBoolean(true)).isFalse();
+            assertThat(tool.path("annotations").path("readOnlyHint").asBoolean())
+                    .isTrue();
+            assertThat(tool.path("inputSchema").path("additionalProperties").asBoolean(true))
+                    .isFalse();
         }
     }
 
@@ -53,8 +56,14 @@ class CheckPricingToolTest {
         JsonNode starter = structured.path("tiers").get(3);
         assertThat(starter.path("id").asString()).isEqualTo("starter");
         assertThat(starter.path("price_monthly_cents").asLong()).isEqualTo(9900);
-        assertThat(starter.path("features").path("mcp_server_access").asBoolean()).isTrue();
-        assertThat(structured.path("tiers").get(0).path("features").path("mcp_server_access").asBoolean())
+        assertThat(starter.path("features").path("mcp_server_access").asBoolean())
+                .isTrue();
+        assertThat(structured
+                        .path("tiers")
+                        .get(0)
+                        .path("features")
+                        .path("mcp_server_access")
+                        .asBoolean())
                 .isFalse();
         assertThat(structured.path("tiers_with_mcp_server_access").toString())
                 .isEqualTo("[\"Trial\",\"Starter\",\"Professional\",\"Enterprise\"]");

@@ -20,27 +20,49 @@ final class ConformanceFixtures implements McpRegistry.Extension {
 
     @Override
     public void register(McpRegistry registry) {
-        tool(registry, "test_simple_text", "{}", (arguments, context) ->
-                ToolResult.text("This is a simple text response for testing."));
-        tool(registry, "test_image_content", "{}", (arguments, context) ->
-                new ToolResult(List.of(ToolResult.imageBlock(PNG, "image/png")), Optional.empty(), false));
-        tool(registry, "test_audio_content", "{}", (arguments, context) ->
-                new ToolResult(List.of(ToolResult.audioBlock(WAV, "audio/wav")), Optional.empty(), false));
-        tool(registry, "test_embedded_resource", "{}", (arguments, context) -> new ToolResult(
-                List.of(ToolResult.resourceBlock(
-                        "test://embedded-resource", "text/plain", "This is an embedded resource content.")),
-                Optional.empty(),
-                false));
-        tool(registry, "test_multiple_content_types", "{}", (arguments, context) -> new ToolResult(
-                List.of(
-                        ToolResult.textBlock("Multiple content types test:"),
-                        ToolResult.imageBlock(PNG, "image/png"),
-                        ToolResult.resourceBlock(
-                                "test://mixed-content-resource", "application/json", "{\"test\":\"data\",\"value\":123}")),
-                Optional.empty(),
-                false));
+        tool(
+                registry,
+                "test_simple_text",
+                "{}",
+                (arguments, context) -> ToolResult.text("This is a simple text response for testing."));
+        tool(
+                registry,
+                "test_image_content",
+                "{}",
+                (arguments, context) ->
+                        new ToolResult(List.of(ToolResult.imageBlock(PNG, "image/png")), Optional.empty(), false));
+        tool(
+                registry,
+                "test_audio_content",
+                "{}",
+                (arguments, context) ->
+                        new ToolResult(List.of(ToolResult.audioBlock(WAV, "audio/wav")), Optional.empty(), false));
+        tool(
+                registry,
+                "test_embedded_resource",
+                "{}",
+                (arguments, context) -> new ToolResult(
+                        List.of(ToolResult.resourceBlock(
+                                "test://embedded-resource", "text/plain", "This is an embedded resource content.")),
+                        Optional.empty(),
+                        false));
+        tool(
+                registry,
+                "test_multiple_content_types",
+                "{}",
+                (arguments, context) -> new ToolResult(
+                        List.of(
+                                ToolResult.textBlock("Multiple content types test:"),
+                                ToolResult.imageBlock(PNG, "image/png"),
+                                ToolResult.resourceBlock(
+                                        "test://mixed-content-resource",
+                                        "application/json",
+                                        "{\"test\":\"data\",\"value\":123}")),
+                        Optional.empty(),
+                        false));
         tool(registry, "test_tool_with_logging", "{}", (arguments, context) -> {
-            for (String message : List.of("Tool execution started", "Tool processing data", "Tool execution completed")) {
+            for (String message :
+                    List.of("Tool execution started", "Tool processing data", "Tool execution completed")) {
                 context.log(LogLevel.INFO, "conformance", NODES.stringNode(message));
                 sleep(50);
             }
@@ -56,37 +78,32 @@ final class ConformanceFixtures implements McpRegistry.Extension {
         tool(registry, "test_error_handling", "{}", (arguments, context) -> {
             throw ClariException.invalid("This tool intentionally returns an error for testing");
         });
-        tool(
-                registry,
-                "test_sampling",
-                "{\"prompt\": {\"type\": \"string\"}}",
-                (arguments, context) -> {
-                    ObjectNode params = NODES.objectNode().put("maxTokens", 100);
-                    params.putArray("messages")
-                            .addObject()
-                            .put("role", "user")
-                            .putObject("content")
-                            .put("type", "text")
-                            .put("text", arguments.path("prompt").asString(""));
-                    JsonNode answer = context.requestFromClient("sampling", "sampling/createMessage", params);
-                    return ToolResult.text("LLM response: " + answer.path("content").path("text").asString(""));
-                });
-        tool(
-                registry,
-                "test_elicitation",
-                "{\"message\": {\"type\": \"string\"}}",
-                (arguments, context) -> {
-                    ObjectNode params = NODES.objectNode().put("message", arguments.path("message").asString(""));
-                    params.set("requestedSchema", json("""
+        tool(registry, "test_sampling", "{\"prompt\": {\"type\": \"string\"}}", (arguments, context) -> {
+            ObjectNode params = NODES.objectNode().put("maxTokens", 100);
+            params.putArray("messages")
+                    .addObject()
+                    .put("role", "user")
+                    .putObject("content")
+                    .put("type", "text")
+                    .put("text", arguments.path("prompt").asString(""));
+            JsonNode answer = context.requestFromClient("sampling", "sampling/createMessage", params);
+            return ToolResult.text(
+                    "LLM response: " + answer.path("content").path("text").asString(""));
+        });
+        tool(registry, "test_elicitation", "{\"message\": {\"type\": \"string\"}}", (arguments, context) -> {
+            ObjectNode params =
+                    NODES.objectNode().put("message", arguments.path("message").asString(""));
+            params.set("requestedSchema", json("""
                             {"type": "object", "properties": {
                               "username": {"type": "string", "description": "User's response"},
                               "email": {"type": "string", "description": "User's email address"}},
                              "required": ["username", "email"]}"""));
-                    return elicited(context, params);
-                });
+            return elicited(context, params);
+        });
         tool(registry, "test_elicitation_sep1034_defaults", "{}", (arguments, context) -> {
-            ObjectNode params =
-                    NODES.objectNode().put("mode", "form").put("message", "Please review and update the form fields with defaults");
+            ObjectNode params = NODES.objectNode()
+                    .put("mode", "form")
+                    .put("message", "Please review and update the form fields with defaults");
             params.set("requestedSchema", json("""
                     {"type": "object", "properties": {
                       "name": {"type": "string", "description": "User name", "default": "John Doe"},
@@ -125,6 +142,23 @@ final class ConformanceFixtures implements McpRegistry.Extension {
         });
 
         registerStatelessFixtures(registry);
+        registry.tool(new Tool(
+                "json_schema_2020_12_tool",
+                "JSON Schema 2020-12 tool",
+                "Tool with JSON Schema 2020-12 features for conformance testing (SEP-1613)",
+                json("""
+                        {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+                         "$defs": {"address": {"type": "object",
+                                               "properties": {"street": {"type": "string"}, "city": {"type": "string"}}}},
+                         "properties": {"name": {"type": "string"}, "address": {"$ref": "#/$defs/address"}},
+                         "additionalProperties": false}"""),
+                Optional.empty(),
+                Tool.Annotations.READ_ONLY,
+                List.of(),
+                Optional.empty(),
+                false,
+                false,
+                (arguments, context) -> ToolResult.text("JSON Schema 2020-12 tool called with: " + arguments)));
 
         registry.resource(new Resource(
                 "test://static-text",
@@ -132,8 +166,8 @@ final class ConformanceFixtures implements McpRegistry.Extension {
                 "Static Text Resource",
                 "A static text resource for testing",
                 Optional.of("text/plain"),
-                (uri, variables, context) -> List.of(content(uri, "text/plain")
-                        .put("text", "This is the content of the static text resource."))));
+                (uri, variables, context) -> List.of(
+                        content(uri, "text/plain").put("text", "This is the content of the static text resource."))));
         registry.resource(new Resource(
                 "test://static-binary",
                 "static-binary",
@@ -147,7 +181,8 @@ final class ConformanceFixtures implements McpRegistry.Extension {
                 "Watched Resource",
                 "A resource clients can subscribe to",
                 Optional.of("text/plain"),
-                (uri, variables, context) -> List.of(content(uri, "text/plain").put("text", "Watched resource content"))));
+                (uri, variables, context) ->
+                        List.of(content(uri, "text/plain").put("text", "Watched resource content"))));
         registry.resourceTemplate(new ResourceTemplate(
                 "test://template/{id}/data",
                 "template",
@@ -198,8 +233,12 @@ final class ConformanceFixtures implements McpRegistry.Extension {
     private static void registerStatelessFixtures(McpRegistry registry) {
         tool(registry, "test_missing_capability", "{}", (arguments, context) -> {
             ObjectNode params = NODES.objectNode().put("maxTokens", 10);
-            params.putArray("messages").addObject().put("role", "user").putObject("content")
-                    .put("type", "text").put("text", "ping");
+            params.putArray("messages")
+                    .addObject()
+                    .put("role", "user")
+                    .putObject("content")
+                    .put("type", "text")
+                    .put("text", "ping");
             context.requestFromClient("sample", "sampling/createMessage", params);
             return ToolResult.text("sampled");
         });
@@ -213,13 +252,18 @@ final class ConformanceFixtures implements McpRegistry.Extension {
             return ToolResult.text("logged");
         });
         tool(registry, "test_input_required_result_elicitation", "{}", (arguments, context) -> {
-            JsonNode answer = context.requestFromClient("user_name", "elicitation/create", nameQuestion("What is your name?"));
-            return ToolResult.text("Hello, " + answer.path("content").path("name").asString("") + "!");
+            JsonNode answer =
+                    context.requestFromClient("user_name", "elicitation/create", nameQuestion("What is your name?"));
+            return ToolResult.text(
+                    "Hello, " + answer.path("content").path("name").asString("") + "!");
         });
         tool(registry, "test_input_required_result_sampling", "{}", (arguments, context) -> {
             JsonNode answer = context.requestFromClient(
-                    "capital_question", "sampling/createMessage", samplingQuestion("What is the capital of France?", 100));
-            return ToolResult.text("Sampling said: " + answer.path("content").path("text").asString(""));
+                    "capital_question",
+                    "sampling/createMessage",
+                    samplingQuestion("What is the capital of France?", 100));
+            return ToolResult.text(
+                    "Sampling said: " + answer.path("content").path("text").asString(""));
         });
         tool(registry, "test_input_required_result_list_roots", "{}", (arguments, context) -> {
             JsonNode answer = context.requestFromClient("client_roots", "roots/list", NODES.objectNode());
@@ -241,15 +285,20 @@ final class ConformanceFixtures implements McpRegistry.Extension {
         });
         tool(registry, "test_input_required_result_multiple_inputs", "{}", (arguments, context) -> {
             java.util.Map<String, CallContext.ClientRequest> requests = new java.util.LinkedHashMap<>();
-            requests.put("user_name", new CallContext.ClientRequest("elicitation/create", nameQuestion("What is your name?")));
-            requests.put("greeting", new CallContext.ClientRequest(
-                    "sampling/createMessage", samplingQuestion("Generate a greeting", 50)));
+            requests.put(
+                    "user_name",
+                    new CallContext.ClientRequest("elicitation/create", nameQuestion("What is your name?")));
+            requests.put(
+                    "greeting",
+                    new CallContext.ClientRequest(
+                            "sampling/createMessage", samplingQuestion("Generate a greeting", 50)));
             requests.put("client_roots", new CallContext.ClientRequest("roots/list", NODES.objectNode()));
             java.util.Map<String, JsonNode> answers = context.requestFromClient(requests);
             return ToolResult.text("Got " + answers.keySet());
         });
         tool(registry, "test_input_required_result_multi_round", "{}", (arguments, context) -> {
-            JsonNode name = context.requestFromClient("step1", "elicitation/create", nameQuestion("Step 1: What is your name?"));
+            JsonNode name = context.requestFromClient(
+                    "step1", "elicitation/create", nameQuestion("Step 1: What is your name?"));
             ObjectNode colour = NODES.objectNode().put("message", "Step 2: What is your favourite colour?");
             colour.set("requestedSchema", json("""
                     {"type": "object", "properties": {"color": {"type": "string"}}, "required": ["color"]}"""));
@@ -263,8 +312,10 @@ final class ConformanceFixtures implements McpRegistry.Extension {
                 requests.put("user_name", new CallContext.ClientRequest("elicitation/create", nameQuestion("Name?")));
             }
             if (context.clientCapabilities().has("sampling")) {
-                requests.put("greeting", new CallContext.ClientRequest(
-                        "sampling/createMessage", samplingQuestion("Generate a greeting", 50)));
+                requests.put(
+                        "greeting",
+                        new CallContext.ClientRequest(
+                                "sampling/createMessage", samplingQuestion("Generate a greeting", 50)));
             }
             if (requests.isEmpty()) {
                 return ToolResult.text("The client supports neither elicitation nor sampling.");
@@ -281,8 +332,8 @@ final class ConformanceFixtures implements McpRegistry.Extension {
                     question.set("requestedSchema", json("""
                             {"type": "object", "properties": {"context": {"type": "string"}}, "required": ["context"]}"""));
                     JsonNode answer = context.requestFromClient("user_context", "elicitation/create", question);
-                    return List.of(message(textContent(
-                            "Use this context: " + answer.path("content").path("context").asString(""))));
+                    return List.of(message(textContent("Use this context: "
+                            + answer.path("content").path("context").asString(""))));
                 }));
     }
 
@@ -295,20 +346,24 @@ final class ConformanceFixtures implements McpRegistry.Extension {
 
     private static ObjectNode samplingQuestion(String text, int maxTokens) {
         ObjectNode params = NODES.objectNode().put("maxTokens", maxTokens);
-        params.putArray("messages").addObject().put("role", "user").putObject("content")
-                .put("type", "text").put("text", text);
+        params.putArray("messages")
+                .addObject()
+                .put("role", "user")
+                .putObject("content")
+                .put("type", "text")
+                .put("text", text);
         return params;
     }
 
     private static ToolResult elicited(CallContext context, ObjectNode params) {
         JsonNode answer = context.requestFromClient("elicitation", "elicitation/create", params);
-        return ToolResult.text("User response: action=" + answer.path("action").asString("")
-                + ", content=" + answer.path("content"));
+        return ToolResult.text(
+                "User response: action=" + answer.path("action").asString("") + ", content=" + answer.path("content"));
     }
 
     private static void tool(McpRegistry registry, String name, String properties, Tool.Handler handler) {
-        ObjectNode schema = json("{\"type\": \"object\", \"additionalProperties\": false, \"properties\": "
-                + properties + "}");
+        ObjectNode schema =
+                json("{\"type\": \"object\", \"additionalProperties\": false, \"properties\": " + properties + "}");
         registry.tool(new Tool(
                 name,
                 name,

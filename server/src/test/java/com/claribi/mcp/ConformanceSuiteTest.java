@@ -38,7 +38,9 @@ class ConformanceSuiteTest {
 
     @BeforeAll
     void start(@TempDir Path home) {
-        assertThat(NODE).as("Node 22 for the conformance CLI (cd e2e && npm ci)").exists();
+        assertThat(NODE)
+                .as("Node 22 for the conformance CLI (cd e2e && npm ci)")
+                .exists();
         application = Application.start(Config.defaults().withHome(home).withPort(0), new ConformanceFixtures());
     }
 
@@ -71,7 +73,9 @@ class ConformanceSuiteTest {
             inSummary |= line.contains("=== SUMMARY ===");
             Matcher matcher = SUMMARY_LINE.matcher(line.strip());
             if (inSummary && matcher.find()) {
-                outcomes.put(matcher.group(2), matcher.group(1).equals("✓") && matcher.group(4).equals("0"));
+                outcomes.put(
+                        matcher.group(2),
+                        matcher.group(1).equals("✓") && matcher.group(4).equals("0"));
             }
         }
         List<String> failing = required.stream()
@@ -105,7 +109,8 @@ class ConformanceSuiteTest {
     private static String run(String... arguments) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(NODE.toString(), CLI.toString()));
         command.addAll(List.of(arguments));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(E2E.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(E2E.toFile()).redirectErrorStream(true);
         builder.environment().put("PATH", NODE.getParent() + ":" + System.getenv("PATH"));
         builder.environment().put("NO_COLOR", "1");
         Process process = builder.start();

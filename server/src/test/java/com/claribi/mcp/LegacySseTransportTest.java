@@ -46,16 +46,23 @@ class LegacySseTransportTest {
                      "params": {"protocolVersion": "2024-11-05", "capabilities": {}, "clientInfo": {"name": "old", "version": "1"}}}""");
             assertThat(accepted.statusCode()).isEqualTo(202);
             JsonNode initialized = Json.mapper().readTree(nextEvent(events)[1]);
-            assertThat(initialized.path("result").path("protocolVersion").asString()).isEqualTo("2024-11-05");
+            assertThat(initialized.path("result").path("protocolVersion").asString())
+                    .isEqualTo("2024-11-05");
 
             post(server, messages, """
                     {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "check_pricing", "arguments": {}}}""");
             String[] answer = nextEvent(events);
             assertThat(answer[0]).isEqualTo("message");
-            assertThat(Json.mapper().readTree(answer[1]).path("result").path("structuredContent").path("tiers").size())
+            assertThat(Json.mapper()
+                            .readTree(answer[1])
+                            .path("result")
+                            .path("structuredContent")
+                            .path("tiers")
+                            .size())
                     .isEqualTo(6);
 
-            HttpResponse<String> unknown = post(server, URI.create(server.url + "/mcp/v1/messages?session_id=nope"), """
+            HttpResponse<String> unknown =
+                    post(server, URI.create(server.url + "/mcp/v1/messages?session_id=nope"), """
                     {"jsonrpc": "2.0", "id": 3, "method": "ping"}""");
             assertThat(unknown.statusCode()).isEqualTo(404);
             stream.body().close();

@@ -33,9 +33,11 @@ class McpAuthenticationTest {
     private static final Authenticator FAKE = (surface, token) -> switch (token) {
         case READER -> new Authenticator.Outcome.Authenticated(principal("ws_paid", Set.of(Scope.DATA_SOURCES_READ)));
         case NO_SCOPES -> new Authenticator.Outcome.Authenticated(principal("ws_paid", Set.of()));
-        case FREE_TIER -> new Authenticator.Outcome.Authenticated(principal("ws_free", Set.of(Scope.DATA_SOURCES_READ)));
-        case REST_KEY -> new Authenticator.Outcome.Refused(
-                "This is a REST API key; it works only at /api/v1/. Create an MCP key under Settings > Developer.");
+        case FREE_TIER ->
+            new Authenticator.Outcome.Authenticated(principal("ws_free", Set.of(Scope.DATA_SOURCES_READ)));
+        case REST_KEY ->
+            new Authenticator.Outcome.Refused(
+                    "This is a REST API key; it works only at /api/v1/. Create an MCP key under Settings > Developer.");
         default -> new Authenticator.Outcome.Refused("This credential is not valid.");
     };
 
@@ -43,9 +45,10 @@ class McpAuthenticationTest {
         return new Principal("usr_1", workspace, scopes, Principal.CredentialKind.MCP_API_KEY, "key_1");
     }
 
-    private static final ToolAccessPolicy TIER_GATE = (principal, tool) -> principal.workspaceId().equals("ws_free")
-            ? Optional.of("Your Free plan does not include MCP server access; upgrade to Trial or Starter.")
-            : Optional.empty();
+    private static final ToolAccessPolicy TIER_GATE =
+            (principal, tool) -> principal.workspaceId().equals("ws_free")
+                    ? Optional.of("Your Free plan does not include MCP server access; upgrade to Trial or Starter.")
+                    : Optional.empty();
 
     private static final McpRegistry.Extension SCOPED_TOOL = registry -> registry.tool(new Tool(
             "list_things",
@@ -75,7 +78,9 @@ class McpAuthenticationTest {
     private HttpResponse<String> callListThings(String session, String token) throws Exception {
         String body = """
                 {"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "list_things", "arguments": {}}}""";
-        return token == null ? server.call(session, body) : server.call(session, body, "Authorization", "Bearer " + token);
+        return token == null
+                ? server.call(session, body)
+                : server.call(session, body, "Authorization", "Bearer " + token);
     }
 
     @Test
@@ -88,7 +93,11 @@ class McpAuthenticationTest {
                 {"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "check_pricing"}}""");
 
         assertThat(list.statusCode()).isEqualTo(200);
-        assertThat(Json.mapper().readTree(TestServer.message(pricing)).path("result").path("isError").asBoolean())
+        assertThat(Json.mapper()
+                        .readTree(TestServer.message(pricing))
+                        .path("result")
+                        .path("isError")
+                        .asBoolean())
                 .isFalse();
     }
 
@@ -168,6 +177,7 @@ class McpAuthenticationTest {
                 {"jsonrpc": "2.0", "id": 2, "method": "tools/list"}""", "Authorization", "Bearer nonsense");
 
         assertThat(response.statusCode()).isEqualTo(401);
-        assertThat(response.headers().firstValue("WWW-Authenticate").orElseThrow()).contains("resource_metadata=");
+        assertThat(response.headers().firstValue("WWW-Authenticate").orElseThrow())
+                .contains("resource_metadata=");
     }
 }

@@ -57,9 +57,12 @@ class McpTransportTest {
                 {"jsonrpc": "2.0", "id": 1, "method": "initialize",
                  "params": {"protocolVersion": "2099-01-01", "capabilities": {}, "clientInfo": {"name": "a", "version": "1"}}}""");
 
-        assertThat(json(supported.body()).path("result").path("protocolVersion").asString()).isEqualTo("2025-06-18");
-        assertThat(json(unknown.body()).path("result").path("protocolVersion").asString()).isEqualTo("2025-11-25");
-        assertThat(supported.headers().firstValue("Mcp-Session-Id").orElseThrow()).matches("[\\x21-\\x7E]{43}");
+        assertThat(json(supported.body()).path("result").path("protocolVersion").asString())
+                .isEqualTo("2025-06-18");
+        assertThat(json(unknown.body()).path("result").path("protocolVersion").asString())
+                .isEqualTo("2025-11-25");
+        assertThat(supported.headers().firstValue("Mcp-Session-Id").orElseThrow())
+                .matches("[\\x21-\\x7E]{43}");
     }
 
     @Test
@@ -85,7 +88,8 @@ class McpTransportTest {
         HttpResponse<String> batchOnNewerVersion = server.call(session, """
                 [{"jsonrpc": "2.0", "id": 3, "method": "ping"}]""");
 
-        for (HttpResponse<String> response : java.util.List.of(wrongVersion, arrayParams, nullId, batchOnNewerVersion)) {
+        for (HttpResponse<String> response :
+                java.util.List.of(wrongVersion, arrayParams, nullId, batchOnNewerVersion)) {
             assertThat(response.statusCode()).isEqualTo(400);
             assertThat(json(response.body()).path("error").path("code").asInt()).isEqualTo(-32600);
             assertNoInternals(response.body());
@@ -144,23 +148,30 @@ class McpTransportTest {
         HttpResponse<String> response = server.call(session, """
                 {"jsonrpc": "2.0", "id": 10, "method": "tools/call", "params": {"name": "check_pricing", "arguments": [1]}}""");
 
-        assertThat(json(TestServer.message(response)).path("result").path("isError").asBoolean()).isTrue();
+        assertThat(json(TestServer.message(response))
+                        .path("result")
+                        .path("isError")
+                        .asBoolean())
+                .isTrue();
     }
 
     @Test
     void anUnsupportedOrWrongProtocolVersionHeaderIs400() throws Exception {
         String session = server.initialize();
 
-        HttpResponse<String> unsupported = server.post("""
-                {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}""", "Mcp-Session-Id", session, "MCP-Protocol-Version",
-                "2024-01-01");
-        HttpResponse<String> otherThanNegotiated = server.post("""
-                {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}""", "Mcp-Session-Id", session, "MCP-Protocol-Version",
-                "2025-06-18");
+        HttpResponse<String> unsupported =
+                server.post("""
+                {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}""", "Mcp-Session-Id", session, "MCP-Protocol-Version", "2024-01-01");
+        HttpResponse<String> otherThanNegotiated =
+                server.post("""
+                {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}""", "Mcp-Session-Id", session, "MCP-Protocol-Version", "2025-06-18");
 
         assertThat(unsupported.statusCode()).isEqualTo(400);
         assertThat(otherThanNegotiated.statusCode()).isEqualTo(400);
-        assertThat(json(otherThanNegotiated.body()).path("error").path("message").asString())
+        assertThat(json(otherThanNegotiated.body())
+                        .path("error")
+                        .path("message")
+                        .asString())
                 .contains("2025-11-25");
         assertStillServing();
     }
@@ -214,8 +225,7 @@ class McpTransportTest {
     void aHostileOriginIs403() throws Exception {
         HttpResponse<String> response = server.post("""
                 {"jsonrpc": "2.0", "id": 1, "method": "initialize",
-                 "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "a", "version": "1"}}}""",
-                "Origin", "https://evil.example.com");
+                 "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "a", "version": "1"}}}""", "Origin", "https://evil.example.com");
 
         assertThat(response.statusCode()).isEqualTo(403);
         assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
@@ -226,8 +236,7 @@ class McpTransportTest {
     void ourOwnOriginIsAllowed() throws Exception {
         HttpResponse<String> response = server.post("""
                 {"jsonrpc": "2.0", "id": 1, "method": "initialize",
-                 "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "a", "version": "1"}}}""",
-                "Origin", server.url.toString());
+                 "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "a", "version": "1"}}}""", "Origin", server.url.toString());
 
         assertThat(response.statusCode()).isEqualTo(200);
     }
@@ -259,18 +268,24 @@ class McpTransportTest {
 
         JsonNode answers = json(batch.body());
         assertThat(answers.size()).isEqualTo(3);
-        assertThat(answers.get(1).path("result").path("tools").get(0).path("name").asString()).isEqualTo("check_pricing");
+        assertThat(answers.get(1)
+                        .path("result")
+                        .path("tools")
+                        .get(0)
+                        .path("name")
+                        .asString())
+                .isEqualTo("check_pricing");
         assertThat(answers.get(2).path("error").path("code").asInt()).isEqualTo(-32601);
     }
 
     @Test
     void aStatelessRequestCarriesItsVersionInMeta() throws Exception {
-        HttpResponse<String> response = server.post("""
+        HttpResponse<String> response = server.post(
+                """
                 {"jsonrpc": "2.0", "id": 5, "method": "tools/call",
                  "params": {"name": "check_pricing", "arguments": {},
                             "_meta": {"io.modelcontextprotocol/protocolVersion": "2026-07-28",
-                                      "io.modelcontextprotocol/clientCapabilities": {}}}}""",
-                "MCP-Protocol-Version", "2026-07-28", "Mcp-Method", "tools/call", "Mcp-Name", "check_pricing");
+                                      "io.modelcontextprotocol/clientCapabilities": {}}}}""", "MCP-Protocol-Version", "2026-07-28", "Mcp-Method", "tools/call", "Mcp-Name", "check_pricing");
 
         JsonNode result = json(TestServer.message(response)).path("result");
         assertThat(response.statusCode()).isEqualTo(200);
@@ -280,12 +295,12 @@ class McpTransportTest {
 
     @Test
     void aRoutingHeaderThatDisagreesWithTheBodyIs400WithHeaderMismatch() throws Exception {
-        HttpResponse<String> response = server.post("""
+        HttpResponse<String> response = server.post(
+                """
                 {"jsonrpc": "2.0", "id": 5, "method": "tools/call",
                  "params": {"name": "check_pricing", "arguments": {},
                             "_meta": {"io.modelcontextprotocol/protocolVersion": "2026-07-28",
-                                      "io.modelcontextprotocol/clientCapabilities": {}}}}""",
-                "MCP-Protocol-Version", "2026-07-28", "Mcp-Method", "tools/call", "Mcp-Name", "get_usage");
+                                      "io.modelcontextprotocol/clientCapabilities": {}}}}""", "MCP-Protocol-Version", "2026-07-28", "Mcp-Method", "tools/call", "Mcp-Name", "get_usage");
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(json(response.body()).path("error").path("code").asInt()).isEqualTo(-32020);
@@ -297,8 +312,7 @@ class McpTransportTest {
         HttpResponse<String> response = server.post("""
                 {"jsonrpc": "2.0", "id": 6, "method": "server/discover",
                  "params": {"_meta": {"io.modelcontextprotocol/protocolVersion": "2030-01-01",
-                                      "io.modelcontextprotocol/clientCapabilities": {}}}}""",
-                "MCP-Protocol-Version", "2030-01-01");
+                                      "io.modelcontextprotocol/clientCapabilities": {}}}}""", "MCP-Protocol-Version", "2030-01-01");
 
         JsonNode error = json(response.body()).path("error");
         assertThat(response.statusCode()).isEqualTo(400);
@@ -310,16 +324,23 @@ class McpTransportTest {
     @Test
     void getWithJsonAcceptReturnsTheMetadataDocument() throws Exception {
         HttpResponse<String> response = server.client.send(
-                HttpRequest.newBuilder(server.endpoint()).header("Accept", "application/json").build(),
+                HttpRequest.newBuilder(server.endpoint())
+                        .header("Accept", "application/json")
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
 
         JsonNode document = json(response.body());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(document.path("name").asString()).isEqualTo("claribi");
         assertThat(document.path("protocol_versions").toString()).contains("2025-11-25", "2026-07-28", "2024-11-05");
-        assertThat(document.path("transports").path("streamable_http").path("url").asString())
+        assertThat(document.path("transports")
+                        .path("streamable_http")
+                        .path("url")
+                        .asString())
                 .isEqualTo(server.url + "/mcp/v1/");
-        assertThat(document.path("authentication").path("protected_resource_metadata").asString())
+        assertThat(document.path("authentication")
+                        .path("protected_resource_metadata")
+                        .asString())
                 .isEqualTo(server.url + "/.well-known/oauth-protected-resource/mcp/v1");
         assertThat(document.path("counts").path("tools").asInt()).isEqualTo(1);
     }
@@ -338,14 +359,16 @@ class McpTransportTest {
     @Test
     void theToolCatalogIsGeneratedFromTheRegistry() throws Exception {
         HttpResponse<String> response = server.client.send(
-                HttpRequest.newBuilder(URI.create(server.url + "/api/mcp-server/tool-catalog/")).build(),
+                HttpRequest.newBuilder(URI.create(server.url + "/api/mcp-server/tool-catalog/"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
 
         JsonNode tool = json(response.body()).path("tools").get(0);
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(tool.path("name").asString()).isEqualTo("check_pricing");
         assertThat(tool.path("requires_auth").asBoolean()).isFalse();
-        assertThat(tool.path("input_schema").path("additionalProperties").asBoolean(true)).isFalse();
+        assertThat(tool.path("input_schema").path("additionalProperties").asBoolean(true))
+                .isFalse();
         assertThat(tool.path("output_schema").path("type").asString()).isEqualTo("object");
         assertThat(tool.path("annotations").path("readOnlyHint").asBoolean()).isTrue();
     }

@@ -40,10 +40,9 @@ class SessionPersistenceTest {
 
             await().atMost(SessionStore.CACHE_TTL.plus(Duration.ofSeconds(3)))
                     .pollInterval(Duration.ofMillis(250))
-                    .untilAsserted(() -> assertThat(second.call(session, """
-                                    {"jsonrpc": "2.0", "id": 2, "method": "ping"}""")
-                            .statusCode())
-                            .isEqualTo(404));
+                    .untilAsserted(() ->
+                            assertThat(second.call(session, """
+                                    {"jsonrpc": "2.0", "id": 2, "method": "ping"}""").statusCode()).isEqualTo(404));
         }
     }
 
@@ -56,7 +55,8 @@ class SessionPersistenceTest {
                     {"jsonrpc": "2.0", "id": 1, "method": "logging/setLevel", "params": {"level": "warning"}}""");
 
             assertThat(response.statusCode()).isEqualTo(200);
-            assertThat(server.mcp().sessions().find(session).orElseThrow().logLevel()).contains("warning");
+            assertThat(server.mcp().sessions().find(session).orElseThrow().logLevel())
+                    .contains("warning");
         }
     }
 

@@ -97,7 +97,13 @@ class StreamResumptionTest {
             assertThat(resumed.body()).contains("\"second\"").doesNotContain("\"first\"");
             String answer = TestServer.message(resumed);
             assertThat(Json.mapper().readTree(answer).path("id").asInt()).isEqualTo(42);
-            assertThat(Json.mapper().readTree(answer).path("result").path("content").get(0).path("text").asString())
+            assertThat(Json.mapper()
+                            .readTree(answer)
+                            .path("result")
+                            .path("content")
+                            .get(0)
+                            .path("text")
+                            .asString())
                     .isEqualTo("done");
             assertThat(CANCELLED).isFalse();
         }

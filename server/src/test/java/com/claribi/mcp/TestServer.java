@@ -25,7 +25,8 @@ final class TestServer implements AutoCloseable {
     private final McpServer mcp;
     private final HttpServer http;
     final URI url;
-    final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private TestServer(
             MetadataStore metadata,
@@ -51,7 +52,10 @@ final class TestServer implements AutoCloseable {
 
     static TestServer start(Path home, Authenticator authenticator, McpRegistry.Extension... extensions) {
         return new TestServer(
-                MetadataStore.open(Config.defaults().database(), home), true, authenticator, ToolAccessPolicy.ALLOW_ALL,
+                MetadataStore.open(Config.defaults().database(), home),
+                true,
+                authenticator,
+                ToolAccessPolicy.ALLOW_ALL,
                 extensions);
     }
 
@@ -93,8 +97,12 @@ final class TestServer implements AutoCloseable {
                  "params": {"protocolVersion": "2025-11-25", "capabilities": {},
                             "clientInfo": {"name": "wire-test", "version": "1.0"}}}""");
         String session = response.headers().firstValue("Mcp-Session-Id").orElseThrow();
-        post("{\"jsonrpc\": \"2.0\", \"method\": \"notifications/initialized\"}", "Mcp-Session-Id", session,
-                "MCP-Protocol-Version", "2025-11-25");
+        post(
+                "{\"jsonrpc\": \"2.0\", \"method\": \"notifications/initialized\"}",
+                "Mcp-Session-Id",
+                session,
+                "MCP-Protocol-Version",
+                "2025-11-25");
         return session;
     }
 
