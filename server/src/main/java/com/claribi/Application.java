@@ -1,14 +1,20 @@
 package com.claribi;
 
+import com.claribi.accounts.Accounts;
+import com.claribi.accounts.Mailer;
+import com.claribi.accounts.Signup;
 import com.claribi.auth.Authenticator;
+import com.claribi.auth.KeyAuthenticator;
+import com.claribi.billing.Plans;
 import com.claribi.billing.Pricing;
 import com.claribi.http.HttpServer;
 import com.claribi.http.OpsRoutes;
+import com.claribi.mcp.AccountTools;
 import com.claribi.mcp.McpRegistry;
 import com.claribi.mcp.McpServer;
 import com.claribi.mcp.McpTools;
-import com.claribi.mcp.ToolAccessPolicy;
 import com.claribi.platform.Config;
+import com.claribi.rest.RestApi;
 import com.claribi.storage.MetadataStore;
 import com.claribi.storage.WorkspaceDatabases;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -19,9 +25,11 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,11 +44,26 @@ public final class Application implements AutoCloseable {
     private final Deque<AutoCloseable> opened;
     private final HttpServer http;
     private final URI publicUrl;
+    private final Accounts accounts;
+    private final Signup signup;
+    private final Plans plans;
+    private final Authenticator authenticator;
 
-    private Application(Deque<AutoCloseable> opened, HttpServer http, URI publicUrl) {
+    private Application(
+            Deque<AutoCloseable> opened,
+            HttpServer http,
+            URI publicUrl,
+            Accounts accounts,
+            Signup signup,
+            Plans plans,
+            Authenticator authenticator) {
         this.opened = opened;
         this.http = http;
         this.publicUrl = publicUrl;
+        this.accounts = accounts;
+        this.signup = signup;
+        this.plans = plans;
+        this.authenticator = authenticator;
     }
 
     /**
@@ -70,26 +93,41 @@ public final class Application implements AutoCloseable {
             opened.push(workspaces);
             metrics.gauge("claribi.workspace.databases.open", workspaces, WorkspaceDatabases::openDatabases);
 
+            Clock clock = Clock.systemUTC();
+            Pricing pricing = Pricing.load(config.pricingFile());
+            AtomicReference<URI> publicUrlOnceBound =
+                    new AtomicReference<>(config.publicUrl().orElse(null));
+            Accounts accounts = new Accounts(metadata.jdbi(), clock);
+            Mailer mailer = Mailer.fromConfig(config.smtp(), metadata.jdbi(), clock);
+            Signup signup =
+                    new Signup(accounts, mailer, Signup.Settings.defaults(pricing.signupTier(), pricing.trialDays()));
+            opened.push(signup);
+            Plans plans = new Plans(pricing, accounts, metadata.jdbi(), clock);
+            Authenticator authenticator = new KeyAuthenticator(accounts, publicUrlOnceBound::get);
+
             HttpServer.Routes routes = new HttpServer.Routes();
             OpsRoutes.register(routes, metadata::isReachable, metrics);
+            routes.add(RestApi.PREFIX + "/*", new RestApi(authenticator, accounts, plans));
 
             McpRegistry mcpRegistry = new McpRegistry();
-            McpTools.register(mcpRegistry, Pricing.load(config.pricingFile()));
+            McpTools.register(mcpRegistry, pricing);
+            AccountTools.register(mcpRegistry, signup, plans, publicUrlOnceBound::get);
             for (McpRegistry.Extension extension : mcpExtensions) {
                 extension.register(mcpRegistry);
             }
             McpServer mcp =
-                    McpServer.create(config, metadata, Authenticator.NONE, ToolAccessPolicy.ALLOW_ALL, mcpRegistry);
+                    McpServer.create(config, metadata, authenticator, AccountTools.tierPolicy(plans), mcpRegistry);
             mcp.register(routes);
 
             HttpServer http = HttpServer.start(config.bind(), config.port(), routes, Duration.ofSeconds(20));
             opened.push(http);
             URI publicUrl = config.publicUrl()
                     .orElseGet(() -> URI.create("http://" + hostForUrl(config.bind()) + ":" + http.port()));
+            publicUrlOnceBound.set(publicUrl);
             mcp.serving(publicUrl);
             opened.push(mcp);
             log.info("clariBI listening on {}:{} (public URL {})", config.bind(), http.port(), publicUrl);
-            return new Application(opened, http, publicUrl);
+            return new Application(opened, http, publicUrl, accounts, signup, plans, authenticator);
         } catch (RuntimeException e) {
             closeAll(opened, e);
             throw e;
@@ -103,6 +141,25 @@ public final class Application implements AutoCloseable {
     /** The base URL clients use, without a trailing slash. */
     public URI publicUrl() {
         return publicUrl;
+    }
+
+    /** The accounts feature of this graph (operator tasks and in-process tests). */
+    public Accounts accounts() {
+        return accounts;
+    }
+
+    /** Signup of this graph (in-process tests; users reach it through MCP). */
+    public Signup signup() {
+        return signup;
+    }
+
+    public Plans plans() {
+        return plans;
+    }
+
+    /** The credential check both surfaces use. */
+    public Authenticator authenticator() {
+        return authenticator;
     }
 
     /** Stops the HTTP server first (draining in-flight requests), then the stores, newest first. */

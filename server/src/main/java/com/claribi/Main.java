@@ -6,13 +6,13 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code claribi} command line: {@code serve} runs the server. */
+/** The {@code claribi} command line: {@code serve} runs the server; {@code admin} does operator tasks. */
 @Command(
         name = "claribi",
         mixinStandardHelpOptions = true,
         version = "clariBI 0.1.0",
         description = "clariBI: AI business intelligence over MCP.",
-        subcommands = {Main.Serve.class})
+        subcommands = {Main.Serve.class, AdminCommand.class})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {

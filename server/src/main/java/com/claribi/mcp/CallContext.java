@@ -82,4 +82,12 @@ public interface CallContext {
 
     /** The capabilities the client declared. */
     ObjectNode clientCapabilities();
+
+    /**
+     * The caller's network address as the server saw it, for per-address limits such as signup's;
+     * empty when the transport does not know it.
+     */
+    default Optional<String> clientAddress() {
+        return Optional.empty();
+    }
 }
