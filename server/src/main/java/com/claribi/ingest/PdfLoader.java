@@ -181,6 +181,8 @@ final class PdfLoader {
             super.processOperator(operator, operands);
         }
 
+        private final List<TextPosition> pending = new ArrayList<>();
+
         @Override
         protected void writeString(String text, List<TextPosition> positions) {
             characters += text.length();
@@ -190,7 +192,23 @@ final class PdfLoader {
                         "the PDF holds more than " + String.format(Locale.ROOT, "%,d", limits.maxPdfTextChars())
                                 + " characters of text");
             }
-            if (positions.isEmpty() || text.isBlank()) {
+            pending.addAll(positions);
+        }
+
+        @Override
+        protected void writeLineSeparator() {
+            flushLine();
+        }
+
+        @Override
+        protected void endPage(org.apache.pdfbox.pdmodel.PDPage pdfPage) {
+            flushLine();
+        }
+
+        private void flushLine() {
+            List<TextPosition> positions = List.copyOf(pending);
+            pending.clear();
+            if (positions.isEmpty()) {
                 return;
             }
             float averageWidth = 0;
