@@ -77,6 +77,7 @@ final class CsvLoader {
         Path transcoded = null;
         try {
             Dialect dialect = dialect(file, forcedDelimiter, limits);
+            refuseOverlongLines(file, limits, deadline);
             Map<String, String> varcharOverrides = new LinkedHashMap<>();
             String target = staged.scratchName();
             for (int attempt = 0; ; attempt++) {
@@ -98,6 +99,12 @@ final class CsvLoader {
                             && attempt < MAX_TYPE_RETRIES) {
                         varcharOverrides.put(converting.group(1).replace("\"\"", "\""), "VARCHAR");
                     } else {
+                        Optional<String> ragged = lineTooLong(message)
+                                ? Optional.empty()
+                                : firstRaggedLine(readable, dialect.delimiter(), limits, deadline);
+                        if (ragged.isPresent()) {
+                            throw new ClariException(ErrorCode.INVALID_ARGUMENT, ragged.get(), e);
+                        }
                         throw translate(message, limits, e);
                     }
                 }
@@ -202,7 +209,7 @@ final class CsvLoader {
                     where + " has " + columns.group(2) + " fields, the header has " + columns.group(1),
                     cause);
         }
-        if (message.contains("Maximum line size") || message.contains("maximum line size")) {
+        if (lineTooLong(message)) {
             return new ClariException(
                     ErrorCode.TOO_LARGE,
                     "a line or field is longer than " + limits.maxFieldBytes() / (1024 * 1024)
@@ -219,6 +226,119 @@ final class CsvLoader {
         String where = line.find() ? " (near line " + line.group(1) + ")" : "";
         return new ClariException(
                 ErrorCode.INVALID_ARGUMENT, "the file could not be read as delimited text" + where, cause);
+    }
+
+    /**
+     * Refuses a file with a physical line longer than the field limit before DuckDB sees it: DuckDB
+     * does refuse such a line, but only after buffering it and copying it into its error message,
+     * which for a 100 MB field costs seconds and hundreds of megabytes. Files smaller than the limit
+     * cannot hold such a line and are not scanned.
+     */
+    static void refuseOverlongLines(Path file, IngestLimits limits, Deadline deadline) {
+        try {
+            if (Files.size(file) <= limits.maxFieldBytes()) {
+                return;
+            }
+        } catch (IOException e) {
+            throw ClariException.invalid("the file could not be read");
+        }
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(1 << 20);
+            byte[] bytes = buffer.array();
+            long lineLength = 0;
+            long line = 1;
+            int read;
+            while ((read = channel.read(buffer)) > 0) {
+                for (int index = 0; index < read; index++) {
+                    if (bytes[index] == '\n') {
+                        lineLength = 0;
+                        line++;
+                    } else if (++lineLength > limits.maxFieldBytes()) {
+                        throw new ClariException(
+                                ErrorCode.TOO_LARGE,
+                                "line " + String.format(Locale.ROOT, "%,d", line) + " is longer than "
+                                        + limits.maxFieldBytes() / (1024 * 1024)
+                                        + " MB, the limit for one line or field");
+                    }
+                }
+                buffer.clear();
+                deadline.check();
+            }
+        } catch (IOException e) {
+            throw ClariException.invalid("the file could not be read");
+        }
+    }
+
+    private static boolean lineTooLong(String message) {
+        return message.toLowerCase(Locale.ROOT).contains("maximum line size");
+    }
+
+    /**
+     * After DuckDB refused a file: the first record (quote-aware, blank lines skipped) whose field
+     * count differs from the header's, as "line 1,204 has 14 fields, the header has 12".
+     */
+    static Optional<String> firstRaggedLine(Path file, char delimiter, IngestLimits limits, Deadline deadline) {
+        try (Reader reader =
+                new java.io.BufferedReader(new java.io.InputStreamReader(Files.newInputStream(file), lenientUtf8()))) {
+            long line = 1;
+            long recordStart = 1;
+            int fields = 1;
+            int headerFields = -1;
+            boolean quoted = false;
+            boolean empty = true;
+            int read;
+            long seen = 0;
+            long recordLength = 0;
+            while ((read = reader.read()) >= 0) {
+                char character = (char) read;
+                if ((++seen & 0xFFFFF) == 0) {
+                    deadline.check();
+                }
+                if (++recordLength > limits.maxFieldBytes()) {
+                    return Optional.empty();
+                }
+                if (character == '"') {
+                    quoted = !quoted;
+                    empty = false;
+                } else if (character == '\n' || character == '\r') {
+                    if (character == '\r') {
+                        reader.mark(1);
+                        if (reader.read() != '\n') {
+                            reader.reset();
+                        }
+                    }
+                    if (quoted) {
+                        line++;
+                        continue;
+                    }
+                    if (!empty) {
+                        if (headerFields < 0) {
+                            headerFields = fields;
+                        } else if (fields != headerFields) {
+                            return Optional.of("line " + String.format(Locale.ROOT, "%,d", recordStart) + " has "
+                                    + fields + " fields, the header has " + headerFields);
+                        }
+                    }
+                    line++;
+                    recordStart = line;
+                    recordLength = 0;
+                    fields = 1;
+                    empty = true;
+                } else if (character == delimiter && !quoted) {
+                    fields++;
+                    empty = false;
+                } else if (character != '\uFEFF') {
+                    empty = false;
+                }
+            }
+            if (!empty && headerFields >= 0 && fields != headerFields) {
+                return Optional.of("line " + String.format(Locale.ROOT, "%,d", recordStart) + " has " + fields
+                        + " fields, the header has " + headerFields);
+            }
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
     }
 
     record Column(String name, String type) {}

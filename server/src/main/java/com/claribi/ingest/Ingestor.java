@@ -81,6 +81,13 @@ public final class Ingestor {
         if (!Files.isRegularFile(rawFile)) {
             throw ClariException.invalid("the raw file is missing");
         }
+        try {
+            if (Files.size(rawFile) == 0) {
+                throw ClariException.invalid("the file is empty");
+            }
+        } catch (IOException e) {
+            throw ClariException.invalid("the raw file could not be read");
+        }
         Deadline deadline = Deadline.after(limits.timeLimit());
         String fileName = rawFile.getFileName().toString();
         try (StagedTables staged = new StagedTables(duckdb)) {

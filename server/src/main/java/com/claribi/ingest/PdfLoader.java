@@ -28,6 +28,9 @@ import org.apache.pdfbox.text.TextPosition;
  */
 final class PdfLoader {
     private static final int MIN_TABLE_ROWS = 3;
+    /** PDFBox holds a page's glyphs in memory before writing them; a dense real page has ~5,000. */
+    static final int MAX_GLYPHS_PER_PAGE = 200_000;
+
     private static final Pattern INTEGER = Pattern.compile("[-+]?\\d{1,3}(,\\d{3})+|[-+]?\\d+");
     private static final Pattern DECIMAL = Pattern.compile("[-+]?(\\d{1,3}(,\\d{3})+|\\d+)\\.\\d+");
     private static final Pattern ISO_DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
@@ -193,6 +196,25 @@ final class PdfLoader {
                                 + " characters of text");
             }
             pending.addAll(positions);
+        }
+
+        private int glyphsOnPage;
+
+        @Override
+        protected void startPage(org.apache.pdfbox.pdmodel.PDPage pdfPage) throws IOException {
+            glyphsOnPage = 0;
+            super.startPage(pdfPage);
+        }
+
+        @Override
+        protected void processTextPosition(TextPosition text) {
+            if (++glyphsOnPage > MAX_GLYPHS_PER_PAGE) {
+                throw new ClariException(
+                        ErrorCode.TOO_LARGE,
+                        "page " + page + " of the PDF holds more than "
+                                + String.format(Locale.ROOT, "%,d", MAX_GLYPHS_PER_PAGE) + " characters");
+            }
+            super.processTextPosition(text);
         }
 
         @Override

@@ -25,6 +25,7 @@ final class TextLoader {
 
     static LoadedTable load(Path file, String tableName, StagedTables staged, IngestLimits limits, Deadline deadline)
             throws SQLException {
+        CsvLoader.refuseOverlongLines(file, limits, deadline);
         var delimiter = CsvLoader.sniffDelimiter(file, limits);
         if (delimiter.isPresent()) {
             return CsvLoader.load(file, tableName, "table", delimiter, staged, limits, deadline);
