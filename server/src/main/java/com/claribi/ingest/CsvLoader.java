@@ -270,7 +270,7 @@ final class CsvLoader {
     }
 
     private static boolean lineTooLong(String message) {
-        return message.toLowerCase(Locale.ROOT).contains("maximum line size");
+        return message.contains("Maximum line size of");
     }
 
     /**
