@@ -397,78 +397,42 @@ final class CsvLoader {
                     ? "^[-+]?[$€£]?\\s*\\d{1,3}(\\.\\d{3})*(,\\d+)?\\s*[$€£]?$"
                     : "^[-+]?[$€£]?\\s*\\d{1,3}(,\\d{3})*(\\.\\d+)?\\s*[$€£]?$";
             String plain = decimalComma ? "^[-+]?\\d+(,\\d+)?$" : "^[-+]?\\d+(\\.\\d+)?$";
-            StringBuilder probe = new StringBuilder("SELECT ");
+            // a cheap look at the first rows rules out most columns before the full scan
+            long[][] sampled =
+                    probe(connection, "(SELECT * FROM " + Sql.ident(table) + " LIMIT 10000)", text, grouped, plain);
+            List<Column> candidates = new ArrayList<>();
             for (int index = 0; index < text.size(); index++) {
-                String column = Sql.ident(text.get(index).name());
-                String value = "trim(" + column + ")";
-                probe.append(index == 0 ? "" : ", ")
-                        .append("count(")
-                        .append(column)
-                        .append(") FILTER (WHERE ")
-                        .append(value)
-                        .append(" <> '')")
-                        .append(", count(*) FILTER (WHERE regexp_full_match(")
-                        .append(value)
-                        .append(", ")
-                        .append(Sql.literal(grouped))
-                        .append(") OR regexp_full_match(")
-                        .append(value)
-                        .append(", ")
-                        .append(Sql.literal(plain))
-                        .append("))")
-                        .append(", count(*) FILTER (WHERE regexp_full_match(")
-                        .append(value)
-                        .append(", ")
-                        .append(Sql.literal(grouped))
-                        .append(") AND NOT regexp_full_match(")
-                        .append(value)
-                        .append(", ")
-                        .append(Sql.literal(plain))
-                        .append("))")
-                        .append(", count(*) FILTER (WHERE ")
-                        .append(dateExpression(value, DAY_FIRST))
-                        .append(" IS NOT NULL)")
-                        .append(", count(*) FILTER (WHERE ")
-                        .append(dateExpression(value, MONTH_FIRST))
-                        .append(" IS NOT NULL)")
-                        .append(", count(*) FILTER (WHERE ")
-                        .append(dateExpression(value, DAY_FIRST))
-                        .append(" <> date_trunc('day', ")
-                        .append(dateExpression(value, DAY_FIRST))
-                        .append("))")
-                        .append(", count(*) FILTER (WHERE ")
-                        .append(dateExpression(value, MONTH_FIRST))
-                        .append(" <> date_trunc('day', ")
-                        .append(dateExpression(value, MONTH_FIRST))
-                        .append("))");
+                long[] counts = sampled[index];
+                if (counts[0] > 0
+                        && ((counts[1] == counts[0] && counts[2] > 0)
+                                || counts[3] == counts[0]
+                                || counts[4] == counts[0])) {
+                    candidates.add(text.get(index));
+                }
             }
-            probe.append(" FROM ").append(Sql.ident(table));
-            try (Statement statement = connection.createStatement();
-                    ResultSet rows = statement.executeQuery(probe.toString())) {
-                rows.next();
-                for (int index = 0; index < text.size(); index++) {
-                    int base = index * 7;
-                    long values = rows.getLong(base + 1);
-                    long numeric = rows.getLong(base + 2);
-                    long grouping = rows.getLong(base + 3);
-                    long dayFirst = rows.getLong(base + 4);
-                    long monthFirst = rows.getLong(base + 5);
-                    String column = Sql.ident(text.get(index).name());
-                    String value = "nullif(trim(" + column + "), '')";
-                    if (values == 0) {
-                        continue;
-                    }
-                    if (numeric == values && grouping > 0) {
-                        String digits = decimalComma
-                                ? "replace(regexp_replace(" + value + ", '[.$€£\\s]', '', 'g'), ',', '.')"
-                                : "regexp_replace(" + value + ", '[,$€£\\s]', '', 'g')";
-                        conversions.put(text.get(index).name(), "CAST(" + digits + " AS DOUBLE)");
-                    } else if (dayFirst == values || monthFirst == values) {
-                        List<String> formats = dayFirst == values ? DAY_FIRST : MONTH_FIRST;
-                        long withTime = dayFirst == values ? rows.getLong(base + 6) : rows.getLong(base + 7);
-                        String parsed = dateExpression(value, formats);
-                        conversions.put(text.get(index).name(), withTime > 0 ? parsed : "CAST(" + parsed + " AS DATE)");
-                    }
+            text = candidates;
+            long[][] full = text.isEmpty() ? new long[0][] : probe(connection, Sql.ident(table), text, grouped, plain);
+            for (int index = 0; index < text.size(); index++) {
+                long values = full[index][0];
+                long numeric = full[index][1];
+                long grouping = full[index][2];
+                long dayFirst = full[index][3];
+                long monthFirst = full[index][4];
+                String column = Sql.ident(text.get(index).name());
+                String value = "nullif(trim(" + column + "), '')";
+                if (values == 0) {
+                    continue;
+                }
+                if (numeric == values && grouping > 0) {
+                    String digits = decimalComma
+                            ? "replace(regexp_replace(" + value + ", '[.$€£\\s]', '', 'g'), ',', '.')"
+                            : "regexp_replace(" + value + ", '[,$€£\\s]', '', 'g')";
+                    conversions.put(text.get(index).name(), "CAST(" + digits + " AS DOUBLE)");
+                } else if (dayFirst == values || monthFirst == values) {
+                    List<String> formats = dayFirst == values ? DAY_FIRST : MONTH_FIRST;
+                    long withTime = dayFirst == values ? full[index][5] : full[index][6];
+                    String parsed = dateExpression(value, formats);
+                    conversions.put(text.get(index).name(), withTime > 0 ? parsed : "CAST(" + parsed + " AS DATE)");
                 }
             }
         }
@@ -477,6 +441,68 @@ final class CsvLoader {
             select.add(conversion == null ? Sql.ident(column.name()) : conversion + " AS " + Sql.ident(column.name()));
         }
         return String.join(", ", select);
+    }
+
+    /** Per text column: values, numeric-looking, grouped-only, day-first dates, month-first dates, and both with times. */
+    private static long[][] probe(Connection connection, String source, List<Column> text, String grouped, String plain)
+            throws SQLException {
+        StringBuilder probe = new StringBuilder("SELECT ");
+        for (int index = 0; index < text.size(); index++) {
+            String column = Sql.ident(text.get(index).name());
+            String value = "trim(" + column + ")";
+            probe.append(index == 0 ? "" : ", ")
+                    .append("count(")
+                    .append(column)
+                    .append(") FILTER (WHERE ")
+                    .append(value)
+                    .append(" <> '')")
+                    .append(", count(*) FILTER (WHERE regexp_full_match(")
+                    .append(value)
+                    .append(", ")
+                    .append(Sql.literal(grouped))
+                    .append(") OR regexp_full_match(")
+                    .append(value)
+                    .append(", ")
+                    .append(Sql.literal(plain))
+                    .append("))")
+                    .append(", count(*) FILTER (WHERE regexp_full_match(")
+                    .append(value)
+                    .append(", ")
+                    .append(Sql.literal(grouped))
+                    .append(") AND NOT regexp_full_match(")
+                    .append(value)
+                    .append(", ")
+                    .append(Sql.literal(plain))
+                    .append("))")
+                    .append(", count(*) FILTER (WHERE ")
+                    .append(dateExpression(value, DAY_FIRST))
+                    .append(" IS NOT NULL)")
+                    .append(", count(*) FILTER (WHERE ")
+                    .append(dateExpression(value, MONTH_FIRST))
+                    .append(" IS NOT NULL)")
+                    .append(", count(*) FILTER (WHERE ")
+                    .append(dateExpression(value, DAY_FIRST))
+                    .append(" <> date_trunc('day', ")
+                    .append(dateExpression(value, DAY_FIRST))
+                    .append("))")
+                    .append(", count(*) FILTER (WHERE ")
+                    .append(dateExpression(value, MONTH_FIRST))
+                    .append(" <> date_trunc('day', ")
+                    .append(dateExpression(value, MONTH_FIRST))
+                    .append("))");
+        }
+        probe.append(" FROM ").append(source);
+        long[][] counts = new long[text.size()][7];
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(probe.toString())) {
+            rows.next();
+            for (int index = 0; index < text.size(); index++) {
+                for (int measure = 0; measure < 7; measure++) {
+                    counts[index][measure] = rows.getLong(index * 7 + measure + 1);
+                }
+            }
+        }
+        return counts;
     }
 
     private static String dateExpression(String value, List<String> formats) {

@@ -111,6 +111,11 @@ public final class UrlFetcher implements AutoCloseable {
         }
     }
 
+    /** The production fetcher: SPEC limits, the system resolver, {@code CLARIBI_URL_FETCH_ALLOWLIST}. */
+    public static UrlFetcher create(com.claribi.platform.Config config) {
+        return new UrlFetcher(Limits.defaults(), config.urlFetchAllowlist(), HostResolver.system());
+    }
+
     /**
      * Fetches {@code url} into {@code target} (created or replaced).
      *
