@@ -86,9 +86,11 @@ final class CsvLoader {
                     Sql.execute(
                             staged.connection(),
                             "CREATE TABLE " + Sql.ident(target) + " AS SELECT * FROM "
-                                    + readCsv(readable, dialect, varcharOverrides, limits));
+                                    + readCsv(readable, dialect, varcharOverrides, limits),
+                            deadline);
                     break;
                 } catch (SQLException e) {
+                    deadline.check();
                     String message = String.valueOf(e.getMessage());
                     Matcher converting = CONVERTING_COLUMN.matcher(message);
                     if (message.contains("not utf-8 encoded") && transcoded == null) {
@@ -123,7 +125,8 @@ final class CsvLoader {
                     staged.connection(),
                     "CREATE TABLE " + Sql.ident(finalTarget) + " AS SELECT "
                             + retypedSelect(staged.connection(), target, columns, dialect.decimalComma()) + " FROM "
-                            + Sql.ident(target));
+                            + Sql.ident(target),
+                    deadline);
             Sql.execute(staged.connection(), "DROP TABLE " + Sql.ident(target));
             return new LoadedTable(tableName, sourceName, count(staged.connection(), finalTarget), columns.size());
         } finally {

@@ -68,8 +68,10 @@ final class JsonLoader {
                                 + ", format = 'newline_delimited', records = true, sample_size = -1, maximum_depth = "
                                 + limits.maxJsonDepth() + ", maximum_object_size = "
                                 + Math.min(Integer.MAX_VALUE, limits.maxJsonBytes())
-                                + ")");
+                                + ")",
+                        deadline);
             } catch (SQLException e) {
+                deadline.check();
                 throw new ClariException(ErrorCode.INVALID_ARGUMENT, "the JSON could not be loaded as a table", e);
             }
             return new LoadedTable(

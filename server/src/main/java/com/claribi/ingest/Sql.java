@@ -24,6 +24,28 @@ final class Sql {
         return '\'' + value.replace("'", "''") + '\'';
     }
 
+    /**
+     * Runs one statement, cancelling it when the deadline passes; the caller sees DuckDB's
+     * interruption as an SQLException and should then call {@link Deadline#check()}.
+     */
+    static void execute(Connection connection, String sql, Deadline deadline) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            Thread watchdog = Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(Math.max(1, deadline.remainingMillis()));
+                    statement.cancel();
+                } catch (InterruptedException | SQLException stopped) {
+                    // the statement finished first, or is already closed
+                }
+            });
+            try {
+                statement.execute(sql);
+            } finally {
+                watchdog.interrupt();
+            }
+        }
+    }
+
     static void execute(Connection connection, String sql) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute(sql);

@@ -21,6 +21,8 @@ import java.util.zip.ZipFile;
 final class ZipGuard {
     private static final int RATIO_GRACE_BYTES = 1024 * 1024;
     private static final int PROLOG_BYTES = 4096;
+    /** fastexcel keeps the shared-strings table in memory; bound it well below the heap. */
+    private static final long MAX_SHARED_STRINGS_BYTES = 256L * 1024 * 1024;
 
     private ZipGuard() {}
 
@@ -52,6 +54,10 @@ final class ZipGuard {
                         if (total > limits.maxZipUncompressedBytes()) {
                             throw refuse("it expands to more than " + limits.maxZipUncompressedBytes() / (1024 * 1024)
                                     + " MB");
+                        }
+                        if (inflated > MAX_SHARED_STRINGS_BYTES
+                                && entry.getName().toLowerCase(Locale.ROOT).endsWith("sharedstrings.xml")) {
+                            throw refuse("its shared-strings part is larger than 256 MB");
                         }
                         if (inflated > RATIO_GRACE_BYTES && inflated / compressed > limits.maxZipRatio()) {
                             throw refuse("a part expands more than " + limits.maxZipRatio() + " times (a zip bomb)");
