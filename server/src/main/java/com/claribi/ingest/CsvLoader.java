@@ -120,14 +120,21 @@ final class CsvLoader {
                                 + " are supported");
             }
             deadline.check();
-            String finalTarget = staged.stagingFor(tableName);
-            Sql.execute(
-                    staged.connection(),
-                    "CREATE TABLE " + Sql.ident(finalTarget) + " AS SELECT "
-                            + retypedSelect(staged.connection(), target, columns, dialect.decimalComma()) + " FROM "
-                            + Sql.ident(target),
-                    deadline);
-            Sql.execute(staged.connection(), "DROP TABLE " + Sql.ident(target));
+            Optional<String> retyped = retypedSelect(staged.connection(), target, columns, dialect.decimalComma());
+            String finalTarget;
+            if (retyped.isEmpty()) {
+                // nothing to convert: publish DuckDB's table as is instead of copying it
+                staged.adopt(tableName, target);
+                finalTarget = target;
+            } else {
+                finalTarget = staged.stagingFor(tableName);
+                Sql.execute(
+                        staged.connection(),
+                        "CREATE TABLE " + Sql.ident(finalTarget) + " AS SELECT " + retyped.get() + " FROM "
+                                + Sql.ident(target),
+                        deadline);
+                Sql.execute(staged.connection(), "DROP TABLE " + Sql.ident(target));
+            }
             return new LoadedTable(tableName, sourceName, count(staged.connection(), finalTarget), columns.size());
         } finally {
             if (transcoded != null) {
@@ -386,10 +393,11 @@ final class CsvLoader {
 
     /**
      * The select list converting VARCHAR columns whose every value is a number with grouping or a
-     * currency sign, or a date in one of the accepted formats. Other columns are kept as read.
+     * currency sign, or a date in one of the accepted formats. Other columns are kept as read. Empty
+     * when no column needs converting.
      */
-    private static String retypedSelect(Connection connection, String table, List<Column> columns, boolean decimalComma)
-            throws SQLException {
+    private static Optional<String> retypedSelect(
+            Connection connection, String table, List<Column> columns, boolean decimalComma) throws SQLException {
         List<String> select = new ArrayList<>();
         List<Column> text = columns.stream()
                 .filter(column -> column.type().equals("VARCHAR"))
@@ -443,7 +451,7 @@ final class CsvLoader {
             String conversion = conversions.get(column.name());
             select.add(conversion == null ? Sql.ident(column.name()) : conversion + " AS " + Sql.ident(column.name()));
         }
-        return String.join(", ", select);
+        return conversions.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", select));
     }
 
     /** Per text column: values, numeric-looking, grouped-only, day-first dates, month-first dates, and both with times. */

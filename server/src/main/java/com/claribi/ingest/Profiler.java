@@ -20,6 +20,9 @@ final class Profiler {
     static final long EXACT_DISTINCT_ROWS = 1_000_000;
     private static final int TOP_VALUES = 5;
     private static final int SAMPLE_VALUES = 200;
+    /** Top values are computed for columns with at most this many distinct values; above, each value is rare. */
+    static final long TOP_VALUES_MAX_DISTINCT = 100_000;
+
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[A-Za-z]{2,}");
     private static final Pattern URL = Pattern.compile("(?i)https?://\\S+");
     private static final Pattern PHONE = Pattern.compile("\\+?[0-9][0-9 ()./-]{6,18}[0-9]");
@@ -181,7 +184,8 @@ final class Profiler {
                 Double meanValue = result.wasNull() ? null : mean;
                 double length = result.getDouble(base + 6);
                 Double averageLength = result.wasNull() ? null : length;
-                List<ValueCount> top = nested(column.type()) || nonNull == 0
+                boolean frequent = distinct <= TOP_VALUES_MAX_DISTINCT || distinct * 2 < nonNull;
+                List<ValueCount> top = nested(column.type()) || nonNull == 0 || !frequent
                         ? List.of()
                         : topValues(connection, table.tableName(), column.name());
                 List<String> sample = column.type().equals("VARCHAR") && nonNull > 0
@@ -229,11 +233,13 @@ final class Profiler {
         String name = Sql.ident(column);
         List<String> values = new ArrayList<>();
         try (Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery("SELECT DISTINCT " + name + " FROM " + Sql.ident(table)
-                        + " WHERE " + name + " IS NOT NULL LIMIT " + SAMPLE_VALUES)) {
-            while (rows.next()) {
-                values.add(rows.getString(1).strip());
+                ResultSet rows = statement.executeQuery("SELECT " + name + " FROM " + Sql.ident(table) + " WHERE "
+                        + name + " IS NOT NULL LIMIT " + SAMPLE_VALUES * 5)) {
+            java.util.Set<String> distinct = new java.util.LinkedHashSet<>();
+            while (rows.next() && distinct.size() < SAMPLE_VALUES) {
+                distinct.add(rows.getString(1).strip());
             }
+            values.addAll(distinct);
         }
         return values;
     }

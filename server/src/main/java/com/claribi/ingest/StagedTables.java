@@ -49,6 +49,18 @@ final class StagedTables implements AutoCloseable {
         return staging;
     }
 
+    /** Publishes the already-built scratch table {@code scratchName} as {@code finalName}. */
+    void adopt(String finalName, String scratchName) throws SQLException {
+        if (finalToStaging.containsKey(finalName)) {
+            throw new IllegalStateException("table staged twice: " + finalName);
+        }
+        if (tableExists(finalName)) {
+            throw new ClariException(ErrorCode.CONFLICT, "a table named " + finalName + " already exists");
+        }
+        finalToStaging.put(finalName, scratchName);
+        scratch.remove(scratchName);
+    }
+
     /** A staging name for an intermediate table dropped at close. */
     String scratchName() {
         String name = STAGING_PREFIX + token + "_" + counter++;
