@@ -20,7 +20,8 @@ import java.util.Objects;
  * @param max largest value as text; null likewise
  * @param mean average of a numeric column; null otherwise
  * @param averageLength average text length of a VARCHAR column; null otherwise
- * @param topValues up to five most frequent values, most frequent first
+ * @param topValues up to five most frequent values, most frequent first; empty for lists and
+ *     structs and for columns with over 100,000 distinct values that are mostly unique
  */
 public record ColumnProfile(
         String name,
