@@ -30,7 +30,8 @@ import java.util.Properties;
  *   1. raw DuckDB read_csv of a 10-million-row (~1 GB) CSV into a table,
  *   2. the ingestion core (Ingestor.load + profile) on the same file,
  *   3. the URL path end to end: loopback allowlisted HTTP server -> UrlFetcher -> load -> profile,
- *   4. the upload core: 25 MB of base64 decoded as a stream into the workspace, loaded and profiled,
+ *   4. the upload core: 25 MB of base64 (held as a String, as the MCP layer will) decoded by
+ *      RawFiles.storeBase64 into the workspace and forced to disk, loaded and profiled,
  *      with peak heap.
  * Usage: java -cp <server classes + deps> IngestBench.java <work folder> [rows]
  */
@@ -137,9 +138,8 @@ public class IngestBench {
         try (Connection duck = workspaceDb(workspace)) {
             long start = System.nanoTime();
             Path stored = workspace.resolve("upload.csv");
-            try (InputStream in = Base64.getDecoder().wrap(Files.newInputStream(encoded))) {
-                Files.copy(in, stored);
-            }
+            String body = Files.readString(encoded, java.nio.charset.StandardCharsets.US_ASCII);
+            com.claribi.ingest.RawFiles.storeBase64(body, stored, 25L * 1024 * 1024);
             double decode = seconds(start);
             List<LoadedTable> tables = ingestor.load(duck, stored, SourceFormat.CSV, "upload");
             double loaded = seconds(start);
