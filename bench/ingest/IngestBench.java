@@ -57,17 +57,13 @@ public class IngestBench {
         System.out.printf("file: %,d bytes, %,d rows; CPUs: %d; max heap: %,d MB%n",
                 Files.size(csv), rows, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
 
-        // 1. raw DuckDB
-        Path rawDb = work.resolve("raw.duckdb");
-        Files.deleteIfExists(rawDb);
-        double raw;
-        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:" + rawDb, properties()); Statement statement = duck.createStatement()) {
-            long start = System.nanoTime();
-            statement.execute("CREATE TABLE t AS SELECT * FROM read_csv('" + csv + "')");
-            raw = seconds(start);
+        // 1. raw DuckDB, twice (the first run also warms the page cache); the faster run is the baseline
+        double raw = Double.MAX_VALUE;
+        for (int run = 1; run <= 2; run++) {
+            double time = rawRun(work, csv);
+            System.out.printf("1. raw DuckDB read_csv -> table, run %d:  %6.2f s%n", run, time);
+            raw = Math.min(raw, time);
         }
-        Files.deleteIfExists(rawDb);
-        System.out.printf("1. raw DuckDB read_csv -> table:        %6.2f s%n", raw);
 
         // 2. ingestion core on the same file, sandboxed like a workspace
         Ingestor ingestor = new Ingestor(IngestLimits.defaults(), Clock.systemUTC());
@@ -87,6 +83,7 @@ public class IngestBench {
             System.out.printf("   load + profile:                       %6.2f s  ratio to raw %.2fx (load alone %.2fx)%n", load + profile, (load + profile) / raw, load / raw);
         }
         deleteDb(workspace);
+        System.out.printf("   raw DuckDB once more, after ours:     %6.2f s%n", rawRun(work, csv));
 
         // 3. URL path end to end over loopback (allowlisted)
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -150,6 +147,19 @@ public class IngestBench {
         deleteDb(workspace);
         Files.deleteIfExists(slice);
         Files.deleteIfExists(encoded);
+    }
+
+    static double rawRun(Path work, Path csv) throws Exception {
+        Path rawDb = work.resolve("raw.duckdb");
+        Files.deleteIfExists(rawDb);
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:" + rawDb, properties()); Statement statement = duck.createStatement()) {
+            long start = System.nanoTime();
+            statement.execute("CREATE TABLE t AS SELECT * FROM read_csv('" + csv + "')");
+            return seconds(start);
+        } finally {
+            Files.deleteIfExists(rawDb);
+            Files.deleteIfExists(work.resolve("raw.duckdb.wal"));
+        }
     }
 
     static Properties properties() {
