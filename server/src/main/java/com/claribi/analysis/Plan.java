@@ -1,0 +1,86 @@
+package com.claribi.analysis;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the planner decided; {@link SqlPlanner} turns it into bound SQL. Mutable only while built. */
+final class Plan {
+    enum Intent {
+        AGGREGATE,
+        BREAKDOWN,
+        TOP_N,
+        WHICH,
+        TREND,
+        COMPARE,
+        SHARE,
+        YES_NO,
+        LIST,
+        LOOKUP
+    }
+
+    enum Grain {
+        DAY,
+        WEEK,
+        MONTH,
+        QUARTER,
+        YEAR
+    }
+
+    enum Op {
+        EQ("="),
+        IN("in"),
+        NE("!="),
+        GT(">"),
+        GE(">="),
+        LT("<"),
+        LE("<="),
+        BETWEEN("between");
+
+        final String symbol;
+
+        Op(String symbol) {
+            this.symbol = symbol;
+        }
+    }
+
+    /** A row filter (or, in {@link Plan#having}, a filter on the metric per group). */
+    record Condition(ColumnInfo column, Op op, List<Object> values) {
+        Condition {
+            values = List.copyOf(values);
+        }
+    }
+
+    /** How a yes/no question is decided. */
+    enum YesNoKind {
+        EXISTS,
+        THRESHOLD,
+        VALUES,
+        PERIODS,
+        IS_TOP
+    }
+
+    final TableSchema table;
+    Intent intent;
+    Metric metric;
+    final List<ColumnInfo> dimensions = new ArrayList<>();
+    final List<Condition> filters = new ArrayList<>();
+    final List<Condition> having = new ArrayList<>();
+    ColumnInfo timeColumn;
+    Window window;
+    Window compareWindow;
+    Grain grain;
+    int limit = 5;
+    boolean ascending;
+    YesNoKind yesNo;
+    Op comparator;
+    Double threshold;
+    List<Condition> valuePair = List.of();
+    String topValue;
+    ColumnInfo target;
+    boolean shareOfFiltered;
+    final List<String> notes = new ArrayList<>();
+
+    Plan(TableSchema table) {
+        this.table = table;
+    }
+}
