@@ -198,6 +198,9 @@ final class Answerer {
     }
 
     private Answer aggregate() {
+        if (plan.perGrain != null) {
+            return averagePerPeriod();
+        }
         boolean lookup = plan.filters.stream()
                 .anyMatch(f ->
                         f.column().role() == ColumnRole.IDENTIFIER || f.column().role() == ColumnRole.TEXT);
@@ -219,6 +222,57 @@ final class Answerer {
                 new Result("number", value),
                 headline(label, value),
                 table,
+                null,
+                interpretation(List.of()),
+                notes);
+    }
+
+    /** "average daily spend": totals per period, then their average (empty periods are not counted). */
+    private Answer averagePerPeriod() {
+        String grain = plan.perGrain.name().toLowerCase(Locale.ROOT);
+        ColumnInfo time = plan.timeColumn;
+        if (time == null) {
+            time = Planner.timeColumn(plan.table);
+        }
+        String inner = switch (plan.metric.expr()) {
+            case Metric.Agg agg
+            when agg.fn().equals("avg") || agg.fn().equals("sum") -> "SUM(" + QueryRunner.quote(agg.column()) + ")";
+            default -> metricSql;
+        };
+        if (time == null) {
+            Object value = scalar(plan.window, plan.filters, "aggregate", baseArguments());
+            return new Answer(
+                    Format.capitalize(metricLabel()) + scope() + " is " + format(value) + ".",
+                    new Result("number", value),
+                    headline(Format.capitalize(metricLabel()) + scope(), value),
+                    null,
+                    null,
+                    interpretation(List.of()),
+                    notes);
+        }
+        Where where = QueryRunner.where(plan, plan.window, plan.filters);
+        Map<String, Object> arguments = baseArguments();
+        arguments.put("per", grain);
+        Step step = runner.run(
+                "aggregate",
+                arguments,
+                "SELECT AVG(v) AS value, COUNT(*) AS periods FROM (SELECT date_trunc('" + grain + "', "
+                        + QueryRunner.quote(time) + ") AS p, " + inner + " AS v FROM " + table + where.sql()
+                        + " GROUP BY 1)",
+                where.parameters(),
+                1);
+        Object value = step.rows().getFirst().get(0);
+        Object periods = step.rows().getFirst().get(1);
+        String adjective = grain.equals("day") ? "daily" : grain + "ly";
+        notes.add("Averaged the " + adjective + " totals over the " + periods + " " + grain + "s that have data.");
+        String label = "Average " + adjective + " " + plan.metric.name() + scope();
+        String text = value == null ? "No rows match" + scope() + "." : label + " is " + format(value) + ".";
+        Table resultTable = new Table(List.of(new Column(plan.metric.name(), "number")), List.of(listOf(value)));
+        return new Answer(
+                text,
+                new Result("number", value),
+                headline(label, value),
+                resultTable,
                 null,
                 interpretation(List.of()),
                 notes);

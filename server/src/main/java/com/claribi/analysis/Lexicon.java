@@ -76,14 +76,22 @@ final class Lexicon {
             lexicon.add(String.join(" ", parts), MatchKind.COLUMN, column, null, 1.0);
             lexicon.add(String.join("", parts), MatchKind.COLUMN, column, null, 1.0);
             boolean single = parts.size() == 1;
+            // the head noun is the last part that is not generic ("price" in unit_price, "customer" in
+            // customer_name); modifiers ("unit", "order" in order_date) find the column less surely
+            String head = null;
+            for (String part : parts) {
+                if (!GENERIC_PARTS.contains(part)) {
+                    head = part;
+                }
+            }
             for (String part : parts) {
                 if (!single && !GENERIC_PARTS.contains(part) && part.length() > 1) {
-                    lexicon.add(part, MatchKind.COLUMN, column, null, 0.7);
+                    lexicon.add(part, MatchKind.COLUMN, column, null, part.equals(head) ? 0.75 : 0.6);
                 }
                 for (List<String> group : SYNONYMS) {
                     if (group.stream().map(Lexicon::stemPhrase).anyMatch(part::equals)) {
                         for (String synonym : group) {
-                            lexicon.add(stemPhrase(synonym), MatchKind.COLUMN, column, null, single ? 0.8 : 0.6);
+                            lexicon.add(stemPhrase(synonym), MatchKind.COLUMN, column, null, single ? 0.7 : 0.55);
                         }
                     }
                 }
@@ -91,7 +99,7 @@ final class Lexicon {
             if (parts.size() > 1
                     && parts.getLast().equals("id")
                     && !parts.getFirst().equals("id")) {
-                lexicon.add(String.join(" ", parts.subList(0, parts.size() - 1)), MatchKind.COLUMN, column, null, 0.75);
+                lexicon.add(String.join(" ", parts.subList(0, parts.size() - 1)), MatchKind.COLUMN, column, null, 0.8);
             }
             for (String value : column.values()) {
                 List<String> words = Text.words(value).stream().map(Text::stem).toList();

@@ -69,6 +69,9 @@ final class Plan {
     Window window;
     Window compareWindow;
     Grain grain;
+    /** Set for "average daily X": the metric is averaged over per-period totals at this grain. */
+    Grain perGrain;
+
     int limit = 5;
     boolean ascending;
     YesNoKind yesNo;

@@ -541,6 +541,11 @@ final class Planner {
                 case "yearly", "annual", "annually" -> Grain.YEAR;
                 default -> null;
             };
+            if (adjective != null && !consumed[i] && isWord(i - 1, "average", "avg", "mean", "typical")) {
+                perGrain = adjective;
+                consume(i, i + 1);
+                continue;
+            }
             if (adjective != null && !consumed[i]) {
                 // "monthly recurring revenue" names a column, not a grain
                 if (!(w.equals("monthly") && word(i + 1).equals("recurring"))) {
@@ -553,7 +558,10 @@ final class Planner {
                     && (GROUP_CUES.contains(word(i - 1)) || isWord(i - 1, "the", "a"))
                     && !consumed[i - 1 < 0 ? 0 : i - 1]) {
                 int cue = isWord(i - 1, "the", "a") ? i - 2 : i - 1;
-                if (GROUP_CUES.contains(word(cue)) || isWord(cue, "for")) {
+                if ((word(cue).equals("per") || word(cue).equals("a")) && has("average", "avg", "mean", "typical")) {
+                    perGrain = unitGrain;
+                    consume(cue, i + 1);
+                } else if (GROUP_CUES.contains(word(cue)) || isWord(cue, "for")) {
                     grain = unitGrain;
                     consume(cue, i + 1);
                 }
@@ -573,6 +581,9 @@ final class Planner {
         }
         parseNumerics();
     }
+
+    /** "average daily spend", "average revenue per month": an average of per-period totals. */
+    private Grain perGrain;
 
     private static Grain grainOf(String w) {
         return switch (Text.stem(w)) {
@@ -607,6 +618,17 @@ final class Planner {
                 topCount = tokens.get(i + 1).number().intValue();
                 topCountIndex = i;
                 consume(i + 1, i + 2);
+                continue;
+            }
+            if (tokens.get(i).kind() == Kind.NUMBER
+                    && i + 1 < tokens.size()
+                    && (SUPERLATIVE_DESC.contains(word(i + 1)) || SUPERLATIVE_ASC.contains(word(i + 1)))
+                    && (i == 0 || isWord(i - 1, "the", "top", "bottom", "are", "were", "show", "list", "me"))
+                    && tokens.get(i).number().scale() <= 0
+                    && tokens.get(i).number().intValue() < 1000) {
+                topCount = tokens.get(i).number().intValue();
+                topCountIndex = i;
+                consume(i, i + 1);
                 continue;
             }
             Op op = null;
@@ -693,6 +715,11 @@ final class Planner {
                 score += 0.5;
             }
         }
+        for (String kind : derivedKinds()) {
+            if (buildDerived(kind, kind, table) != null) {
+                score += 1.5;
+            }
+        }
         boolean needsTime = !timePhrases.isEmpty() || grain != null || trendCue || overUnit != null;
         if (needsTime && table.columns().stream().noneMatch(c -> c.role() == ColumnRole.TIME)) {
             score -= 1.5;
@@ -717,6 +744,12 @@ final class Planner {
         }
         if (tables.isEmpty()) {
             return new Refused("There is no data to answer from yet: upload a data source first.", null);
+        }
+        if (has("forecast", "forecasts", "predict", "prediction", "projected", "projection", "will")
+                || (has("next")
+                        && (has("year", "month", "quarter", "week", "day") || has("years", "months", "quarters")))) {
+            return new Refused(
+                    "clariBI answers from the data that was recorded; it does not forecast future values.", null);
         }
         prePass();
         TableSchema chosen = null;
@@ -774,6 +807,14 @@ final class Planner {
         private final List<Span> spans = new ArrayList<>();
         private final Set<Span> used = new HashSet<>();
         private final List<String> refusals = new ArrayList<>();
+        private boolean groupedByCue;
+
+        private boolean countCue() {
+            return hasSequence("how", "many")
+                    || hasSequence("number", "of")
+                    || has("count", "counts")
+                    || hasSequence("#", "of");
+        }
 
         Builder(Plan plan, List<Mention> mentions) {
             this.plan = plan;
@@ -936,6 +977,24 @@ final class Planner {
                     continue;
                 }
                 Span span = spanAfter(i + 1, 1);
+                // "by product category": of adjacent column words the last one is the head noun
+                while (span != null && span.isColumn()) {
+                    Span adjacent = spanAt(span.to());
+                    if (adjacent == null
+                            || !adjacent.isColumn()
+                            || column(adjacent, ColumnRole.DIMENSION, ColumnRole.IDENTIFIER)
+                                            .role()
+                                    == ColumnRole.MEASURE) {
+                        break;
+                    }
+                    used.add(span);
+                    span = adjacent;
+                }
+                if (span != null && span.isColumn() && word(i).equals("per") && perRow(table, span)) {
+                    // "revenue per order", "seats per customer": one row per entity, not a breakdown
+                    used.add(span);
+                    continue;
+                }
                 while (span != null && span.isColumn()) {
                     ColumnInfo column = column(
                             span,
@@ -969,6 +1028,7 @@ final class Planner {
                     }
                 }
             }
+            groupedByCue = !dimensionSpans.isEmpty();
             // "which X", "what X", "top N X", "list X": the dimension asked about
             Span askedSpan = null;
             int which = indexOf("which", "what", "whose");
@@ -1026,11 +1086,14 @@ final class Planner {
                             "sold",
                             "made",
                             "spent");
+                    boolean opens =
+                            span.from() == 0 || isWord(span.from() - 1, "all", "any", "me", "show", "list", "find");
                     if ((superlativeBefore || withAfter)
-                            && word(span.from() - 1)
-                                    .matches(
-                                            "the|most|least|cheapest|"
-                                                    + "highest|lowest|largest|biggest|smallest|best|worst|top|expensive|popular")) {
+                            && (opens
+                                    || word(span.from() - 1)
+                                            .matches(
+                                                    "the|most|least|cheapest|"
+                                                            + "highest|lowest|largest|biggest|smallest|best|worst|top|expensive|popular"))) {
                         askedSpan = span;
                         break;
                     }
@@ -1059,8 +1122,9 @@ final class Planner {
                 if (value.score() < 1.0) {
                     plan.notes.add("Read '" + phrase(span) + "' as " + column.name() + " = '" + value.value() + "'.");
                 }
-                boolean negated = isWord(span.from() - 1, "excluding", "except", "without", "not", "exclude")
-                        || (isWord(span.from() - 1, "than") && isWord(span.from() - 2, "other"));
+                int before = isWord(span.from() - 1, "the", "a", "an") ? span.from() - 2 : span.from() - 1;
+                boolean negated = isWord(before, "excluding", "except", "without", "not", "exclude", "excludes")
+                        || (isWord(before, "than") && isWord(before - 1, "other"));
                 (negated ? notEqual : equal)
                         .computeIfAbsent(column, k -> new ArrayList<>())
                         .add(value.value());
@@ -1137,8 +1201,14 @@ final class Planner {
                         countObject, ColumnRole.IDENTIFIER, ColumnRole.DIMENSION, ColumnRole.TEXT, ColumnRole.MEASURE);
                 used.add(countObject);
                 if (column.role() == ColumnRole.MEASURE && !isIdLike(column)) {
-                    metric = Metric.of(Metric.additive(column) ? "sum" : "avg", column);
-                    plan.notes.add("'how many " + phrase(countObject) + "' read as the sum of " + column.name() + ".");
+                    String fn = aggregationWord != null
+                                    && !aggregationWord.equals("count_distinct")
+                                    && !aggregationWord.equals("count")
+                            ? aggregationWord
+                            : Metric.additive(column) ? "sum" : "avg";
+                    metric = Metric.of(fn, column);
+                    plan.notes.add("'" + phrase(countObject) + "' read as the " + (fn.equals("avg") ? "average" : fn)
+                            + " of " + column.name() + ".");
                 } else if (isTableNoun(table, countObject) && column.role() != ColumnRole.DIMENSION) {
                     metric = Metric.rows(phrase(countObject));
                 } else {
@@ -1176,6 +1246,11 @@ final class Planner {
             }
             if (metric == null && countCue) {
                 metric = Metric.rows(tableNoun(table));
+            }
+            if (metric == null && hasSequence("how", "much") && defaultMeasure(table) != null) {
+                ColumnInfo column = defaultMeasure(table);
+                metric = Metric.of(Metric.additive(column) ? "sum" : "avg", column);
+                plan.notes.add("'How much' read as the " + metric.aggregation() + " of " + column.name() + ".");
             }
             if (metric == null && aggregationWord != null && aggregationWord.equals("count")) {
                 metric = Metric.rows(tableNoun(table));
@@ -1261,6 +1336,17 @@ final class Planner {
             }
             // 9. intent
             return decide(table, metric, askedSpan, valueMentions, yesNo, listIndex);
+        }
+
+        /** Whether the span names the table's row entity (a unique key or the table's own noun). */
+        private boolean perRow(TableSchema table, Span span) {
+            if (isTableNoun(table, span)) {
+                return true;
+            }
+            ColumnInfo column = column(span, ColumnRole.IDENTIFIER, ColumnRole.DIMENSION);
+            return column.role() == ColumnRole.IDENTIFIER
+                    && table.rowCount() > 0
+                    && column.distinctCount() >= table.rowCount() * 0.95;
         }
 
         private boolean overlapsDerived(Span span) {
@@ -1392,62 +1478,30 @@ final class Planner {
         /** Ratios named in the question, built from the columns present (issue 6 §1). */
         private Metric derivedMetric() {
             TableSchema table = plan.table;
-            record Derived(List<String> phrases, String name, String kind) {}
-            List<Derived> known = List.of(
-                    new Derived(List.of("profit margin", "gross margin", "margin"), "margin", "margin"),
-                    new Derived(List.of("gross profit", "profit", "profits", "net profit"), "profit", "profit"),
-                    new Derived(List.of("click through rate", "clickthrough rate", "ctr"), "CTR", "ctr"),
-                    new Derived(List.of("cost per click", "cpc"), "CPC", "cpc"),
-                    new Derived(
-                            List.of(
-                                    "cost per acquisition",
-                                    "cost per conversion",
-                                    "cost per lead",
-                                    "cpa",
-                                    "cost per signup"),
-                            "CPA",
-                            "cpa"),
-                    new Derived(List.of("conversion rate", "cvr", "conversion ratio"), "conversion rate", "cvr"),
-                    new Derived(
-                            List.of("average order value", "aov", "average order size", "average basket"),
-                            "average order value",
-                            "aov"),
-                    new Derived(List.of("return on ad spend", "roas"), "ROAS", "roas"),
-                    new Derived(List.of("cost per mille", "cpm"), "CPM", "cpm"));
-            for (Derived candidate : known) {
+            for (Derived candidate : DERIVED) {
                 for (String phrase : candidate.phrases()) {
-                    List<String> words = Text.words(phrase);
-                    for (int i = 0; i + words.size() <= tokens.size(); i++) {
-                        boolean match = true;
-                        for (int k = 0; k < words.size(); k++) {
-                            if (consumed[i + k]
-                                    || !(word(i + k).equals(words.get(k))
-                                            || tokens.get(i + k).stem().equals(Text.stem(words.get(k))))) {
-                                match = false;
-                                break;
-                            }
-                        }
-                        if (!match) {
-                            continue;
-                        }
-                        // a real column with that name wins over deriving it
-                        boolean column = table.columns().stream()
-                                .anyMatch(c -> Lexicon.stemPhrase(c.name().replace('_', ' '))
-                                        .equals(Lexicon.stemPhrase(phrase)));
-                        if (column) {
-                            return null;
-                        }
-                        Metric metric = build(candidate.kind(), candidate.name(), table);
-                        if (metric == null) {
-                            refusals.add("'" + table.name() + "' has no columns to compute " + candidate.name()
-                                    + " from (" + needs(candidate.kind()) + ").");
-                            return null;
-                        }
-                        derivedSpan = new int[] {i, i + words.size()};
-                        consume(i, i + words.size());
-                        plan.notes.add(candidate.name() + " computed as " + formula(metric) + ".");
-                        return metric;
+                    int at = phraseAt(phrase);
+                    if (at < 0) {
+                        continue;
                     }
+                    // a real column with that name wins over deriving it
+                    boolean column = table.columns().stream()
+                            .anyMatch(c -> Lexicon.stemPhrase(c.name().replace('_', ' '))
+                                    .equals(Lexicon.stemPhrase(phrase)));
+                    if (column) {
+                        return null;
+                    }
+                    Metric metric = buildDerived(candidate.kind(), candidate.name(), table);
+                    if (metric == null) {
+                        refusals.add("'" + table.name() + "' has no columns to compute " + candidate.name() + " from ("
+                                + needs(candidate.kind()) + ").");
+                        return null;
+                    }
+                    int length = Text.words(phrase).size();
+                    derivedSpan = new int[] {at, at + length};
+                    consume(at, at + length);
+                    plan.notes.add(candidate.name() + " computed as " + formula(metric) + ".");
+                    return metric;
                 }
             }
             return null;
@@ -1473,103 +1527,6 @@ final class Planner {
                     .replace(" AS DOUBLE)", "")
                     .replace("NULLIF(", "(")
                     .replace(", 0)", ")");
-        }
-
-        private Metric build(String kind, String name, TableSchema table) {
-            ColumnInfo revenue = conceptColumn(table, "revenue");
-            ColumnInfo cost = conceptColumn(table, "cost");
-            ColumnInfo spend = conceptColumn(table, "spend");
-            ColumnInfo clicks = conceptColumn(table, "click");
-            ColumnInfo impressions = conceptColumn(table, "impression");
-            ColumnInfo conversions = conceptColumn(table, "conversion");
-            ColumnInfo orderId = table.columns().stream()
-                    .filter(c -> c.role() == ColumnRole.IDENTIFIER
-                            && Text.words(c.name()).stream().map(Text::stem).anyMatch(w -> w.equals("order")))
-                    .findFirst()
-                    .orElse(null);
-            Metric.Expr orders = orderId == null ? new Metric.CountRows() : new Metric.Agg("count_distinct", orderId);
-            if (spend == null) {
-                spend = cost;
-            }
-            if (cost == null && spend != null && kind.equals("cpa")) {
-                cost = spend;
-            }
-            return switch (kind) {
-                case "margin" ->
-                    revenue == null || cost == null || revenue.equals(cost)
-                            ? null
-                            : new Metric(
-                                    name,
-                                    "ratio",
-                                    new Metric.Binary(
-                                            '/', new Metric.Binary('-', sum(revenue), sum(cost)), sum(revenue)),
-                                    Metric.Unit.PERCENT);
-                case "profit" ->
-                    revenue == null || cost == null || revenue.equals(cost)
-                            ? null
-                            : new Metric(
-                                    name, "sum", new Metric.Binary('-', sum(revenue), sum(cost)), Metric.Unit.CURRENCY);
-                case "ctr" ->
-                    clicks == null || impressions == null
-                            ? null
-                            : new Metric(
-                                    name,
-                                    "ratio",
-                                    new Metric.Binary('/', sum(clicks), sum(impressions)),
-                                    Metric.Unit.PERCENT);
-                case "cpc" ->
-                    spend == null || clicks == null
-                            ? null
-                            : new Metric(
-                                    name,
-                                    "ratio",
-                                    new Metric.Binary('/', sum(spend), sum(clicks)),
-                                    Metric.Unit.CURRENCY);
-                case "cpa" ->
-                    spend == null || conversions == null
-                            ? null
-                            : new Metric(
-                                    name,
-                                    "ratio",
-                                    new Metric.Binary('/', sum(spend), sum(conversions)),
-                                    Metric.Unit.CURRENCY);
-                case "cvr" ->
-                    conversions == null || clicks == null
-                            ? null
-                            : new Metric(
-                                    name,
-                                    "ratio",
-                                    new Metric.Binary('/', sum(conversions), sum(clicks)),
-                                    Metric.Unit.PERCENT);
-                case "aov" ->
-                    revenue == null
-                            ? null
-                            : new Metric(
-                                    name, "ratio", new Metric.Binary('/', sum(revenue), orders), Metric.Unit.CURRENCY);
-                case "roas" ->
-                    revenue == null || spend == null || revenue.equals(spend)
-                            ? null
-                            : new Metric(
-                                    name,
-                                    "ratio",
-                                    new Metric.Binary('/', sum(revenue), sum(spend)),
-                                    Metric.Unit.NUMBER);
-                default ->
-                    spend == null || impressions == null
-                            ? null
-                            : new Metric(
-                                    name,
-                                    "ratio",
-                                    new Metric.Binary(
-                                            '/',
-                                            new Metric.Binary('*', sum(spend), new Metric.CountRows()),
-                                            sum(impressions)),
-                                    Metric.Unit.CURRENCY);
-            };
-        }
-
-        private Metric.Expr sum(ColumnInfo column) {
-            return new Metric.Agg("sum", column);
         }
 
         private Outcome applyTime(TableSchema table, boolean timeGroup) {
@@ -1736,6 +1693,10 @@ final class Planner {
             }
             plan.metric = metric;
             plan.grain = grain;
+            plan.perGrain = perGrain;
+            if (!yesNo && unclear(table)) {
+                return refuseUnknown(table);
+            }
             if (yesNo) {
                 plan.intent = Intent.YES_NO;
                 List<Condition> sameColumn = valueMentions.stream()
@@ -1823,6 +1784,17 @@ final class Planner {
                 plan.intent = Intent.LIST;
                 return new Planned(plan);
             }
+            if (!plan.dimensions.isEmpty()
+                    && askedSpan != null
+                    && metric.expr() instanceof Metric.CountRows
+                    && !countCue()
+                    && !superDesc
+                    && !superAsc
+                    && lookupTarget(askedSpan) == null
+                    && !groupedByCue) {
+                plan.intent = Intent.LIST;
+                return new Planned(plan);
+            }
             // a lookup: "what is the <column> of <entity>" where the column is not a measure
             ColumnInfo lookupTarget = lookupTarget(askedSpan);
             if (lookupTarget != null) {
@@ -1879,6 +1851,31 @@ final class Planner {
             return Grain.QUARTER;
         }
 
+        /** Words the data does not know, in a sentence with no question or command shape at all. */
+        private boolean unclear(TableSchema table) {
+            boolean shaped = has(
+                    "what", "whats", "how", "which", "who", "show", "list", "give", "tell", "is", "are", "was", "were",
+                    "did", "does", "do", "compare", "total", "average", "sum", "count", "top", "bottom", "by", "per",
+                    "in", "for", "of", "from", "name", "find", "get", "display", "break", "split", "share", "trend");
+            return !shaped && !unknownWords(table).isEmpty();
+        }
+
+        private List<String> unknownWords(TableSchema table) {
+            List<String> unknown = new ArrayList<>();
+            Set<String> nameWords = tableWords(table);
+            for (Token token : tokens) {
+                if (!consumed[token.index()]
+                        && token.kind() == Kind.WORD
+                        && !STOP_WORDS.contains(token.text())
+                        && spanAt(token.index()) == null
+                        && token.text().length() > 2
+                        && !nameWords.contains(token.stem())) {
+                    unknown.add(token.text());
+                }
+            }
+            return unknown;
+        }
+
         private Outcome refuseUnknown(TableSchema table) {
             List<String> unknown = new ArrayList<>();
             for (Token token : tokens) {
@@ -1898,6 +1895,145 @@ final class Planner {
             }
             return new Refused("The question does not say what to measure in '" + table.name() + "'.", table);
         }
+    }
+
+    private record Derived(List<String> phrases, String name, String kind) {}
+
+    private static final List<Derived> DERIVED = List.of(
+            new Derived(List.of("profit margin", "gross margin", "margin"), "margin", "margin"),
+            new Derived(List.of("gross profit", "profit", "profits", "net profit"), "profit", "profit"),
+            new Derived(List.of("click through rate", "clickthrough rate", "ctr"), "CTR", "ctr"),
+            new Derived(List.of("cost per click", "cpc"), "CPC", "cpc"),
+            new Derived(
+                    List.of("cost per acquisition", "cost per conversion", "cost per lead", "cpa", "cost per signup"),
+                    "CPA",
+                    "cpa"),
+            new Derived(List.of("conversion rate", "cvr", "conversion ratio"), "conversion rate", "cvr"),
+            new Derived(
+                    List.of("average order value", "aov", "average order size", "average basket"),
+                    "average order value",
+                    "aov"),
+            new Derived(List.of("return on ad spend", "roas"), "ROAS", "roas"),
+            new Derived(List.of("cost per mille", "cpm"), "CPM", "cpm"));
+
+    /** Where an (unconsumed) phrase starts in the question, or -1. */
+    private int phraseAt(String phrase) {
+        List<String> words = Text.words(phrase);
+        for (int i = 0; i + words.size() <= tokens.size(); i++) {
+            boolean match = true;
+            for (int k = 0; k < words.size(); k++) {
+                if (consumed[i + k]
+                        || !(word(i + k).equals(words.get(k))
+                                || tokens.get(i + k).stem().equals(Text.stem(words.get(k))))) {
+                    match = false;
+                    break;
+                }
+            }
+            if (match) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Kinds of derived metric the question names. */
+    private List<String> derivedKinds() {
+        List<String> kinds = new ArrayList<>();
+        for (Derived derived : DERIVED) {
+            if (derived.phrases().stream().anyMatch(p -> phraseAt(p) >= 0)) {
+                kinds.add(derived.kind());
+            }
+        }
+        return kinds;
+    }
+
+    private static Metric.Expr sum(ColumnInfo column) {
+        return new Metric.Agg("sum", column);
+    }
+
+    static Metric buildDerived(String kind, String name, TableSchema table) {
+        ColumnInfo revenue = conceptColumn(table, "revenue");
+        ColumnInfo cost = conceptColumn(table, "cost");
+        ColumnInfo spend = conceptColumn(table, "spend");
+        ColumnInfo clicks = conceptColumn(table, "click");
+        ColumnInfo impressions = conceptColumn(table, "impression");
+        ColumnInfo conversions = conceptColumn(table, "conversion");
+        ColumnInfo orderId = table.columns().stream()
+                .filter(c -> c.role() == ColumnRole.IDENTIFIER
+                        && Text.words(c.name()).stream().map(Text::stem).anyMatch(w -> w.equals("order")))
+                .findFirst()
+                .orElse(null);
+        Metric.Expr orders = orderId == null ? new Metric.CountRows() : new Metric.Agg("count_distinct", orderId);
+        if (spend == null) {
+            spend = cost;
+        }
+        if (cost == null && spend != null && kind.equals("cpa")) {
+            cost = spend;
+        }
+        return switch (kind) {
+            case "margin" ->
+                revenue == null || cost == null || revenue.equals(cost)
+                        ? null
+                        : new Metric(
+                                name,
+                                "ratio",
+                                new Metric.Binary('/', new Metric.Binary('-', sum(revenue), sum(cost)), sum(revenue)),
+                                Metric.Unit.PERCENT);
+            case "profit" ->
+                revenue == null || cost == null || revenue.equals(cost)
+                        ? null
+                        : new Metric(
+                                name, "sum", new Metric.Binary('-', sum(revenue), sum(cost)), Metric.Unit.CURRENCY);
+            case "ctr" ->
+                clicks == null || impressions == null
+                        ? null
+                        : new Metric(
+                                name,
+                                "ratio",
+                                new Metric.Binary('/', sum(clicks), sum(impressions)),
+                                Metric.Unit.PERCENT);
+            case "cpc" ->
+                spend == null || clicks == null
+                        ? null
+                        : new Metric(
+                                name, "ratio", new Metric.Binary('/', sum(spend), sum(clicks)), Metric.Unit.CURRENCY);
+            case "cpa" ->
+                spend == null || conversions == null
+                        ? null
+                        : new Metric(
+                                name,
+                                "ratio",
+                                new Metric.Binary('/', sum(spend), sum(conversions)),
+                                Metric.Unit.CURRENCY);
+            case "cvr" ->
+                conversions == null || clicks == null
+                        ? null
+                        : new Metric(
+                                name,
+                                "ratio",
+                                new Metric.Binary('/', sum(conversions), sum(clicks)),
+                                Metric.Unit.PERCENT);
+            case "aov" ->
+                revenue == null
+                        ? null
+                        : new Metric(name, "ratio", new Metric.Binary('/', sum(revenue), orders), Metric.Unit.CURRENCY);
+            case "roas" ->
+                revenue == null || spend == null || revenue.equals(spend)
+                        ? null
+                        : new Metric(
+                                name, "ratio", new Metric.Binary('/', sum(revenue), sum(spend)), Metric.Unit.NUMBER);
+            default ->
+                spend == null || impressions == null
+                        ? null
+                        : new Metric(
+                                name,
+                                "ratio",
+                                new Metric.Binary(
+                                        '/',
+                                        new Metric.Binary('*', sum(spend), new Metric.CountRows()),
+                                        sum(impressions)),
+                                Metric.Unit.CURRENCY);
+        };
     }
 
     // ---------------------------------------------------------------- schema helpers
@@ -1971,9 +2107,11 @@ final class Planner {
         return column;
     }
 
+    /** What one row is called: the table name's last word when it is a plural noun, else "rows". */
     static String tableNoun(TableSchema table) {
         List<String> words = Text.words(table.name());
-        return words.isEmpty() ? "rows" : words.getLast();
+        String last = words.isEmpty() ? "rows" : words.getLast();
+        return last.length() > 3 && last.endsWith("s") && !last.endsWith("ss") ? last : "rows";
     }
 
     static boolean isIdLike(ColumnInfo column) {

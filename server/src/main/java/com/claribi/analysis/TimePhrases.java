@@ -124,6 +124,12 @@ final class TimePhrases {
         if (year(tokens, i) == null) {
             return false;
         }
+        if (word(tokens, i - 1).equals("and")
+                && i >= 2
+                && tokens.get(i - 2).kind() == Kind.NUMBER
+                && year(tokens, i - 2) == null) {
+            return false;
+        }
         for (int back = 1; back <= 2; back++) {
             String previous = word(tokens, i - back);
             if (Set.of(
