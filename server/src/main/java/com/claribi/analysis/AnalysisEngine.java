@@ -114,7 +114,7 @@ public final class AnalysisEngine {
     }
 
     /** A window wholly outside the data is answered plainly as "no data for that period". */
-    private static String outsideData(Plan plan) {
+    static String outsideData(Plan plan) {
         if (plan.timeColumn == null || plan.window == null) {
             return null;
         }

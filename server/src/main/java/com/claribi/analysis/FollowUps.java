@@ -96,7 +96,8 @@ final class FollowUps {
             if (kept.size() >= max) {
                 break;
             }
-            if (Planner.plan(candidate, tables, today) instanceof Planner.Planned) {
+            if (Planner.plan(candidate, tables, today) instanceof Planner.Planned planned
+                    && AnalysisEngine.outsideData(planned.plan()) == null) {
                 kept.add(candidate);
             }
         }

@@ -60,6 +60,9 @@ final class Lexicon {
             "id", "name", "at", "num", "no", "nr", "code", "key", "of", "per", "is", "has", "the", "a", "total",
             "value", "date", "on", "in", "by", "to", "count", "amt", "usd", "eur");
 
+    /** Longest value or column phrase matched, in words. */
+    private static final int MAX_PHRASE = 8;
+
     private final Map<String, List<Mention>> phrases = new HashMap<>();
     private final List<String> singleWords = new ArrayList<>();
     private final TableSchema table;
@@ -160,7 +163,7 @@ final class Lexicon {
                 continue;
             }
             boolean matched = false;
-            for (int n = Math.min(5, tokens.size() - i); n >= 1 && !matched; n--) {
+            for (int n = Math.min(MAX_PHRASE, tokens.size() - i); n >= 1 && !matched; n--) {
                 StringBuilder key = new StringBuilder();
                 boolean ok = true;
                 for (int k = i; k < i + n; k++) {

@@ -1964,7 +1964,11 @@ final class Planner {
                 .findFirst()
                 .orElse(null);
         Metric.Expr orders = orderId == null ? new Metric.CountRows() : new Metric.Agg("count_distinct", orderId);
-        if (spend == null) {
+        // ad metrics (ROAS, CPC, CPA, CPM) only where the table is about advertising
+        boolean advertising = clicks != null || impressions != null || conversions != null;
+        if (!advertising) {
+            spend = null;
+        } else if (spend == null) {
             spend = cost;
         }
         if (cost == null && spend != null && kind.equals("cpa")) {
