@@ -842,7 +842,7 @@ final class Answerer {
         String noun = Lexicon.display(dim.name());
         String text = values.isEmpty()
                 ? "No " + noun + " match" + scope() + "."
-                : values.size() + " " + noun + (values.size() == 1 ? "" : " values") + " match" + scope()
+                : values.size() + " " + (values.size() == 1 ? noun : plural(noun)) + " match" + scope()
                         + (plan.having.isEmpty() ? "" : " (" + metricLabel() + ")")
                         + ": "
                         + Format.join(
@@ -858,6 +858,14 @@ final class Answerer {
                 withMetric ? Charts.bar(resultTable, plan.dimensions, plan.metric.name(), false) : null,
                 interpretation(dimensionNames()),
                 notes);
+    }
+
+    private static String plural(String noun) {
+        return noun.endsWith("s")
+                ? noun
+                : noun.endsWith("y") && !noun.endsWith("ey")
+                        ? noun.substring(0, noun.length() - 1) + "ies"
+                        : noun + "s";
     }
 
     private Answer lookup() {

@@ -125,7 +125,8 @@ final class FollowUps {
                         ? "number of " + Planner.tableNoun(table)
                         : "total "
                                 + Lexicon.display(Planner.defaultMeasure(table).name());
-            case Metric.CountRows rows -> "number of " + Planner.tableNoun(table);
+            case Metric.CountRows rows ->
+                "number of " + (metric.name().equals("rows") ? Planner.tableNoun(table) : metric.name());
             case Metric.Binary binary -> metric.name();
         };
     }

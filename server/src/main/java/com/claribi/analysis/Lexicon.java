@@ -31,7 +31,7 @@ final class Lexicon {
     static final List<List<String>> SYNONYMS = List.of(
             List.of("revenue", "sales", "amount", "turnover", "income", "gmv", "takings", "earnings", "sale"),
             List.of("cost", "costs", "expense", "expenses", "cogs", "spending", "expenditure"),
-            List.of("spend", "spending", "budget", "ad spend", "cost"),
+            List.of("spend", "spending", "spent", "budget", "ad spend"),
             List.of("quantity", "qty", "units", "unit sold", "units sold", "volume", "items", "pieces"),
             List.of("customer", "client", "account", "buyer", "purchaser", "company", "subscriber"),
             List.of("product", "item", "article", "good", "merchandise"),
@@ -102,7 +102,7 @@ final class Lexicon {
             if (parts.size() > 1
                     && parts.getLast().equals("id")
                     && !parts.getFirst().equals("id")) {
-                lexicon.add(String.join(" ", parts.subList(0, parts.size() - 1)), MatchKind.COLUMN, column, null, 0.8);
+                lexicon.add(String.join(" ", parts.subList(0, parts.size() - 1)), MatchKind.COLUMN, column, null, 0.75);
             }
             for (String value : column.values()) {
                 List<String> words = Text.words(value).stream().map(Text::stem).toList();

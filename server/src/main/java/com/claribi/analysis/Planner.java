@@ -428,9 +428,40 @@ final class Planner {
 
     private Planner(String question, LocalDate today) {
         this.question = question;
-        this.tokens = Text.tokenize(question);
+        this.tokens = verbsAsNouns(Text.tokenize(question));
         this.consumed = new boolean[tokens.size()];
         this.today = today;
+    }
+
+    /**
+     * "products that cost less than 20", "how much does X cost": the verb "cost" asks for a price,
+     * not for a cost column; it is read as the noun "price".
+     */
+    private static List<Token> verbsAsNouns(List<Token> tokens) {
+        List<Token> result = new ArrayList<>(tokens);
+        for (int i = 0; i < tokens.size(); i++) {
+            String w = tokens.get(i).text();
+            if (!w.equals("cost") && !w.equals("costs")) {
+                continue;
+            }
+            String previous = i > 0 ? tokens.get(i - 1).text() : "";
+            String next = i + 1 < tokens.size() ? tokens.get(i + 1).text() : "";
+            boolean verb = Set.of("that", "which", "who", "does", "do", "did", "to", "it")
+                            .contains(previous)
+                    || (i + 1 == tokens.size()
+                            && Set.of("does", "do").contains(tokens.getFirst().text()))
+                    || (Set.of("less", "more", "under", "over", "above", "below", "between", "exactly", "at")
+                                    .contains(next)
+                            && !Set.of("the", "total", "a", "average", "of").contains(previous));
+            boolean howMuch = tokens.size() > 2
+                    && tokens.get(0).text().equals("how")
+                    && tokens.get(1).text().equals("much");
+            if (verb || (howMuch && i == tokens.size() - 1)) {
+                Token token = tokens.get(i);
+                result.set(i, new Token(token.index(), "price", "price", Kind.WORD, null, false, false));
+            }
+        }
+        return result;
     }
 
     static Outcome plan(String question, List<TableSchema> tables, LocalDate today) {
@@ -709,9 +740,22 @@ final class Planner {
             best.merge(mention.from(), mention.score() * (mention.to() - mention.from()), Math::max);
         }
         double score = best.values().stream().mapToDouble(Double::doubleValue).sum();
+        // a table keyed by the entity the question names ("customers" in a one-row-per-customer table) is about it
+        Set<Integer> keyed = new HashSet<>();
+        for (Mention mention : mentions) {
+            ColumnInfo column = mention.column();
+            if (mention.kind() == MatchKind.COLUMN
+                    && column.role() == ColumnRole.IDENTIFIER
+                    && table.rowCount() > 0
+                    && column.distinctCount() >= table.rowCount() * 0.95
+                    && keyed.add(mention.from())) {
+                score += 0.3;
+            }
+        }
         Set<String> nameWords = tableWords(table);
         for (Token token : tokens) {
-            if (!consumed[token.index()] && nameWords.contains(token.stem())) {
+            boolean covered = mentions.stream().anyMatch(m -> m.from() <= token.index() && token.index() < m.to());
+            if (!consumed[token.index()] && !covered && nameWords.contains(token.stem())) {
                 score += 0.5;
             }
         }
@@ -966,10 +1010,11 @@ final class Planner {
             List<Span> dimensionSpans = new ArrayList<>();
             boolean timeGroup = false;
             for (int i = 0; i < tokens.size(); i++) {
-                boolean cue = GROUP_CUES.contains(word(i)) && !consumed[i]
-                        || (word(i).equals("for") && isWord(i + 1, "each", "every", "all"))
-                        || (isWord(i, "broken", "split", "grouped", "segmented", "breakdown")
-                                && isWord(i + 1, "by", "down"));
+                // "across all warehouses", "for all regions": a total over them, not a breakdown
+                boolean overAll = isWord(i + 1, "all") && isWord(i, "across", "for", "over");
+                boolean cue = !overAll
+                        && (GROUP_CUES.contains(word(i)) && !consumed[i]
+                                || (word(i).equals("for") && isWord(i + 1, "each", "every")));
                 if (!cue) {
                     continue;
                 }
@@ -1247,6 +1292,28 @@ final class Planner {
             if (metric == null && countCue) {
                 metric = Metric.rows(tableNoun(table));
             }
+            if (metric == null
+                    && has("biggest", "largest", "top", "best", "leading", "smallest", "worst", "bottom")
+                    && defaultMeasure(table) != null
+                    && !has("most", "least", "fewest")) {
+                ColumnInfo column = defaultMeasure(table);
+                metric = Metric.of(Metric.additive(column) ? "sum" : "avg", column);
+                plan.notes.add("Ranked by " + metric.aggregation() + " of " + column.name() + ", the main measure of '"
+                        + table.name() + "'.");
+            }
+            if (metric == null) {
+                for (Span span : spans) {
+                    if (!used.contains(span)
+                            && span != askedSpan
+                            && !dimensionSpans.contains(span)
+                            && span.isColumn()
+                            && isTableNoun(table, span)) {
+                        metric = Metric.rows(phrase(span));
+                        used.add(span);
+                        break;
+                    }
+                }
+            }
             if (metric == null && hasSequence("how", "much") && defaultMeasure(table) != null) {
                 ColumnInfo column = defaultMeasure(table);
                 metric = Metric.of(Metric.additive(column) ? "sum" : "avg", column);
@@ -1379,6 +1446,9 @@ final class Planner {
                     continue;
                 }
                 String w = word(i);
+                if (spanAt(i) != null) {
+                    return null;
+                }
                 if (!STOP_WORDS.contains(w)) {
                     return w;
                 }
@@ -1657,7 +1727,7 @@ final class Planner {
                     superAsc = true;
                 }
             }
-            if (has("top") || (topCount != null && !has("bottom", "worst", "lowest", "smallest", "least", "fewest"))) {
+            if (has("top") || (topCount != null && SUPERLATIVE_ASC.stream().noneMatch(w -> has(w)))) {
                 superDesc = true;
                 superAsc = false;
             }
