@@ -36,6 +36,14 @@ public final class AnalysisEngine {
     }
 
     /**
+     * Adds the distinct values of low-cardinality text columns to a schema built from ingestion's
+     * profile (which keeps only the top five values); the planner matches question words to them.
+     */
+    public static TableSchema withValues(Connection duckdb, TableSchema schema) {
+        return SchemaReader.withValues(duckdb, schema);
+    }
+
+    /**
      * Answers {@code question} from {@code tables} (all in {@code duckdb}). Bad input (blank or
      * over-long question) throws {@link ClariException} with INVALID_ARGUMENT; a question the data
      * cannot answer is an {@link AnalysisOutcome.Unanswerable}, not an exception.

@@ -79,6 +79,44 @@ final class SchemaReader {
         }
     }
 
+    /**
+     * Fills {@link ColumnInfo#values()} of the text columns that have at most {@value #MAX_VALUES}
+     * distinct values (or an unknown count), for a schema built from ingestion's profile, which
+     * keeps only the top few values.
+     */
+    static TableSchema withValues(Connection connection, TableSchema schema) {
+        String quoted = QueryRunner.quoteTable(schema.table());
+        List<ColumnInfo> columns = new ArrayList<>();
+        try {
+            for (ColumnInfo column : schema.columns()) {
+                boolean text = !column.isNumeric()
+                        && !column.isTemporal()
+                        && column.role() != ColumnRole.TIME
+                        && column.role() != ColumnRole.MEASURE;
+                if (text && column.values().isEmpty() && column.distinctCount() <= MAX_VALUES) {
+                    List<String> values = values(connection, quoted, column.name());
+                    if (values.size() <= MAX_VALUES) {
+                        column = new ColumnInfo(
+                                column.name(),
+                                column.type(),
+                                column.role(),
+                                values,
+                                column.distinctCount(),
+                                column.min(),
+                                column.max());
+                    }
+                }
+                columns.add(column);
+            }
+        } catch (SQLException e) {
+            throw new ClariException(
+                    ErrorCode.NOT_FOUND,
+                    "The table for data source " + schema.dataSourceId() + " could not be read.",
+                    e);
+        }
+        return new TableSchema(schema.dataSourceId(), schema.name(), schema.table(), columns, schema.rowCount());
+    }
+
     private static List<String> values(Connection connection, String quotedTable, String column) throws SQLException {
         String q = QueryRunner.quote(column);
         List<String> values = new ArrayList<>();

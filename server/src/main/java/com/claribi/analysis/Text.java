@@ -25,7 +25,7 @@ final class Text {
             int index, String text, String stem, Kind kind, BigDecimal number, boolean percent, boolean currency) {}
 
     private static final Pattern TOKEN = Pattern.compile("(\\d{4}-\\d{1,2}-\\d{1,2})"
-            + "|([$€£]?\\d[\\d,]*(?:\\.\\d+)?(?:\\s?(?:k|m|bn|b|million|thousand|billion)\\b)?%?)"
+            + "|([$€£]?\\d(?:[\\d,]*\\d)?(?:\\.\\d+)?(?:\\s?(?:k|m|bn|b|million|thousand|billion)\\b)?%?)"
             + "|([\\p{L}\\p{N}]+(?:['’][\\p{L}]+)?)"
             + "|([<>]=?|=)");
 

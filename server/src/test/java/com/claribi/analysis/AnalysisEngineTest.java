@@ -263,6 +263,51 @@ class AnalysisEngineTest {
     }
 
     @Test
+    void aQueryOverItsTimeoutIsStoppedWithAPlainMessage() throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(
+                    "CREATE VIEW endless AS SELECT range AS amount, range % 10 AS bucket FROM range(100000000000)");
+        }
+        TableSchema endless = new TableSchema(
+                "ds_endless",
+                "Endless",
+                "endless",
+                List.of(
+                        new ColumnInfo("amount", "BIGINT", ColumnRole.MEASURE),
+                        new ColumnInfo("bucket", "BIGINT", ColumnRole.DIMENSION)),
+                -1);
+        AnalysisEngine quick =
+                new AnalysisEngine(QuestionSetTest.CLOCK, new AnalysisLimits(100, Duration.ofSeconds(1), 1000));
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> quick.analyze(connection, "total amount", List.of(endless)))
+                .isInstanceOf(ClariException.class)
+                .hasMessageContaining("longer than 1 s")
+                .satisfies(e -> assertThat(((ClariException) e).code()).isEqualTo(ErrorCode.UNAVAILABLE));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aProfileWithoutValuesGetsThemFromDuckDb() {
+        TableSchema bare = new TableSchema(
+                "ds_sales",
+                "Sales orders",
+                "sales_orders",
+                List.of(
+                        new ColumnInfo("order_date", "DATE", ColumnRole.TIME),
+                        new ColumnInfo(
+                                "region", "VARCHAR", ColumnRole.DIMENSION, List.of(), 4, "APAC", "North America"),
+                        new ColumnInfo("revenue", "DOUBLE", ColumnRole.MEASURE)),
+                6237);
+        TableSchema filled = AnalysisEngine.withValues(connection, bare);
+        assertThat(filled.column("region").orElseThrow().values())
+                .containsExactly("APAC", "EMEA", "LATAM", "North America");
+        AnalysisOutcome outcome = ENGINE.analyze(connection, "revenue for emea last year", List.of(filled));
+        assertThat(outcome.answer().interpretation().filters())
+                .extracting(AnalysisPayload.Filter::value)
+                .containsExactly("EMEA");
+    }
+
+    @Test
     void traceNamesThePlannerStepsWithRowsAndTimings() {
         AnalysisOutcome outcome = ask("Revenue Q2 2025 vs Q2 2024");
         assertThat(outcome.toolTrace())
