@@ -186,12 +186,12 @@ final class Answerer {
         Step step = runner.run(
                 tool,
                 arguments,
-                "SELECT " + metricSql + " AS value, COUNT(*) AS matched FROM " + table + where.sql(),
+                "SELECT " + metricSql + " AS value FROM " + table + where.sql(),
                 where.parameters(),
                 1);
         Object value = step.rows().getFirst().get(0);
-        long matched = ((Number) step.rows().getFirst().get(1)).longValue();
-        if (matched == 0 && value == null && plan.metric.unit() == Metric.Unit.COUNT) {
+        // an aggregate over no rows is NULL (no number is invented); a count of no rows is 0
+        if (value == null && plan.metric.unit() == Metric.Unit.COUNT) {
             value = 0L;
         }
         return value;
