@@ -42,7 +42,8 @@ final class Answerer {
     Answer answer() {
         Answer answer = switch (plan.intent) {
             case AGGREGATE -> aggregate();
-            case BREAKDOWN, TOP_N, WHICH -> grouped();
+            case WHICH -> plan.periodAnswer ? whichPeriod() : grouped();
+            case BREAKDOWN, TOP_N -> grouped();
             case TREND -> trend();
             case COMPARE -> compare();
             case SHARE -> plan.shareOfFiltered ? shareOfFiltered() : grouped();
@@ -506,6 +507,67 @@ final class Answerer {
                 plan.metric.name());
         return new Answer(
                 text, new Result("table", null), headline, resultTable, chart, interpretation(dimensions), notes);
+    }
+
+    /** "Which month had the highest revenue?": periods ranked by the metric; the answer is a label. */
+    private Answer whichPeriod() {
+        Where where = QueryRunner.where(plan, plan.window, plan.filters);
+        String grain = plan.grain.name().toLowerCase(Locale.ROOT);
+        String period = "CAST(date_trunc('" + grain + "', " + QueryRunner.quote(plan.timeColumn) + ") AS DATE)";
+        String direction = plan.ascending ? "ASC" : "DESC";
+        Map<String, Object> arguments = baseArguments();
+        arguments.put("grain", grain);
+        arguments.put("n", 1);
+        arguments.put("order", plan.ascending ? "ascending" : "descending");
+        Step step = runner.run(
+                "top_n",
+                arguments,
+                "SELECT " + period + " AS period, " + metricSql + " AS value FROM " + table + where.sql()
+                        + " GROUP BY 1 ORDER BY value " + direction + " NULLS LAST, period LIMIT 10",
+                where.parameters(),
+                10);
+        Table resultTable =
+                new Table(List.of(new Column("period", "date"), new Column(plan.metric.name(), "number")), step.rows());
+        List<String> dimensions = List.of(plan.timeColumn.name() + ":" + grain);
+        if (step.rows().isEmpty()) {
+            return new Answer(
+                    "No rows match" + scope() + ".",
+                    new Result("category", null),
+                    null,
+                    resultTable,
+                    null,
+                    interpretation(dimensions),
+                    notes);
+        }
+        String label = periodLabel(String.valueOf(step.rows().getFirst().get(0)));
+        Object value = step.rows().getFirst().get(1);
+        String superlative = plan.ascending ? "lowest" : "highest";
+        String text = label + " had the " + superlative + " " + metricLabel() + scope() + ": " + format(value) + ".";
+        Chart chart = Charts.bar(
+                resultTable, List.of(new ColumnInfo("period", "DATE", ColumnRole.TIME)), plan.metric.name(), false);
+        return new Answer(
+                text,
+                new Result("category", label),
+                categoryHeadline(
+                        Format.capitalize(grain) + " with the " + superlative + " " + metricLabel() + scope(),
+                        label,
+                        value),
+                resultTable,
+                chart,
+                interpretation(dimensions),
+                notes);
+    }
+
+    private String periodLabel(String isoDate) {
+        java.time.LocalDate start = java.time.LocalDate.parse(isoDate.substring(0, 10));
+        return switch (plan.grain) {
+            case DAY -> start.toString();
+            case WEEK -> "week of " + start;
+            case MONTH ->
+                TimePhrases.monthWindow(java.time.YearMonth.from(start)).label();
+            case QUARTER -> "Q" + ((start.getMonthValue() - 1) / 3 + 1) + " " + start.getYear();
+            case YEAR -> String.valueOf(start.getYear());
+        };
     }
 
     private String grainAdjective() {

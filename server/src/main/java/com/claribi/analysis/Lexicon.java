@@ -183,6 +183,10 @@ final class Lexicon {
                     continue;
                 }
                 List<Mention> candidates = phrases.get(key.toString());
+                if (candidates == null && n >= 2) {
+                    // "sign up" → signup, "click through" → clickthrough
+                    candidates = phrases.get(key.toString().replace(" ", ""));
+                }
                 if (candidates == null && n == 1) {
                     candidates = phrases.get(tokens.get(i).text());
                 }

@@ -71,6 +71,8 @@ final class Plan {
     Grain grain;
     /** Set for "average daily X": the metric is averaged over per-period totals at this grain. */
     Grain perGrain;
+    /** A WHICH whose answer is a period ("which month …") at {@link #grain}. */
+    boolean periodAnswer;
 
     int limit = 5;
     boolean ascending;
@@ -82,6 +84,11 @@ final class Plan {
     ColumnInfo target;
     boolean shareOfFiltered;
     final List<String> notes = new ArrayList<>();
+
+    /** A share of a filtered part in its whole works for sums, counts and distinct counts. */
+    boolean shareOfFilteredAllowed(Metric candidate) {
+        return candidate.summable() || candidate.aggregation().equals("count_distinct");
+    }
 
     Plan(TableSchema table) {
         this.table = table;

@@ -532,6 +532,8 @@ final class Planner {
     private Grain grain;
     private boolean trendCue;
     private Window.Unit overUnit; // "month over month", "yoy"
+    /** "which month had …", "the best quarter for …": the answer is a period at this grain. */
+    private Grain askedGrain;
 
     private record Numeric(int from, int to, Op op, List<Double> numbers, boolean percent) {}
 
@@ -602,6 +604,26 @@ final class Planner {
                 consume(i, i + 3);
             }
         }
+        for (int i = 0; i < tokens.size(); i++) {
+            Grain unitGrain = grainOf(word(i));
+            if (unitGrain == null || consumed[i] || word(i).equals("date")) {
+                continue;
+            }
+            boolean asked = isWord(i - 1, "which", "what")
+                    || (isWord(i - 1, "best", "worst", "busiest", "strongest", "weakest", "slowest", "top", "peak")
+                            && (isWord(i - 2, "the", "our", "was", "is") || i == 1));
+            if (asked) {
+                askedGrain = unitGrain;
+                consume(i, i + 1);
+                if (isWord(i - 1, "best", "busiest", "strongest", "top", "peak")) {
+                    consume(i - 1, i);
+                    bestPeriod = 1;
+                } else if (isWord(i - 1, "worst", "weakest", "slowest")) {
+                    consume(i - 1, i);
+                    bestPeriod = -1;
+                }
+            }
+        }
         if (hasSequence("over", "time")
                 || has("trend", "trends", "trending", "evolution", "evolved", "evolve", "timeline", "trajectory")) {
             trendCue = true;
@@ -612,6 +634,9 @@ final class Planner {
         }
         parseNumerics();
     }
+
+    /** +1 for "the best month", -1 for "the worst month", 0 when a superlative elsewhere decides. */
+    private int bestPeriod;
 
     /** "average daily spend", "average revenue per month": an average of per-period totals. */
     private Grain perGrain;
@@ -764,7 +789,8 @@ final class Planner {
                 score += 1.5;
             }
         }
-        boolean needsTime = !timePhrases.isEmpty() || grain != null || trendCue || overUnit != null;
+        boolean needsTime =
+                !timePhrases.isEmpty() || grain != null || trendCue || overUnit != null || askedGrain != null;
         if (needsTime && table.columns().stream().noneMatch(c -> c.role() == ColumnRole.TIME)) {
             score -= 1.5;
         }
@@ -1018,9 +1044,7 @@ final class Planner {
                 if (!cue) {
                     continue;
                 }
-                if (word(i).equals("per") && derived != null) {
-                    continue;
-                }
+
                 Span span = spanAfter(i + 1, 1);
                 // "by product category": of adjacent column words the last one is the head noun
                 while (span != null && span.isColumn()) {
@@ -1078,8 +1102,19 @@ final class Planner {
             Span askedSpan = null;
             int which = indexOf("which", "what", "whose");
             if (which >= 0) {
-                Span span = spanAfter(which + 1, 0);
-                if (span != null && span.isColumn()) {
+                // "which region …", "what were our best selling products …"
+                int at = which + 1;
+                while (at < tokens.size()
+                        && (isWord(at, "was", "were", "is", "are", "our", "the", "my", "your", "their")
+                                || SUPERLATIVE_DESC.contains(word(at))
+                                || SUPERLATIVE_ASC.contains(word(at))
+                                || (word(at).endsWith("ing") && spanAt(at) == null))) {
+                    at++;
+                }
+                Span span = spanAfter(at, 0);
+                // "what was the largest single order" asks for a value, "which order …" for the order
+                boolean rowValue = span != null && word(which).equals("what") && at > which + 1 && perRow(table, span);
+                if (span != null && span.isColumn() && !rowValue) {
                     ColumnInfo column = column(span, ColumnRole.DIMENSION, ColumnRole.IDENTIFIER, ColumnRole.TEXT);
                     if (column.role() != ColumnRole.MEASURE && column.role() != ColumnRole.TIME) {
                         askedSpan = span;
@@ -1106,7 +1141,7 @@ final class Planner {
                     }
                 }
             }
-            if (askedSpan == null) {
+            if (askedSpan == null && askedGrain == null) {
                 // "the region with the highest revenue", "the cheapest product", "the customer who …"
                 for (Span span : spans) {
                     if (!span.isColumn() || dimensionSpans.contains(span)) {
@@ -1116,8 +1151,10 @@ final class Planner {
                     if (column.role() == ColumnRole.MEASURE || column.role() == ColumnRole.TIME) {
                         continue;
                     }
-                    boolean superlativeBefore = SUPERLATIVE_DESC.contains(word(span.from() - 1))
-                            || SUPERLATIVE_ASC.contains(word(span.from() - 1));
+                    // one participle may sit between: "the best selling product"
+                    int before = word(span.from() - 1).endsWith("ing") ? span.from() - 2 : span.from() - 1;
+                    boolean superlativeBefore =
+                            SUPERLATIVE_DESC.contains(word(before)) || SUPERLATIVE_ASC.contains(word(before));
                     boolean withAfter = isWord(
                             span.to(),
                             "with",
@@ -1199,10 +1236,26 @@ final class Planner {
                     || has("count", "counts")
                     || hasSequence("#", "of");
             Span countObject = null;
-            if (countCue) {
-                int at = hasSequence("how", "many")
-                        ? indexOf("many") + 1
-                        : hasSequence("number", "of") ? indexOf("number") + 2 : indexOf("count", "counts") + 1;
+            // "what percentage of customers …" names what is counted, as "how many customers" does
+            int shareOf = -1;
+            for (int i = 0; i + 1 < tokens.size(); i++) {
+                if (isWord(i, "percentage", "percent", "share", "proportion", "fraction", "%") && isWord(i + 1, "of")) {
+                    Span span = spanAfter(i + 2, 1);
+                    if (span != null
+                            && span.isColumn()
+                            && column(span, ColumnRole.IDENTIFIER, ColumnRole.DIMENSION)
+                                            .role()
+                                    != ColumnRole.MEASURE) {
+                        shareOf = i + 2;
+                    }
+                }
+            }
+            if (countCue || shareOf >= 0) {
+                int at = shareOf >= 0
+                        ? shareOf
+                        : hasSequence("how", "many")
+                                ? indexOf("many") + 1
+                                : hasSequence("number", "of") ? indexOf("number") + 2 : indexOf("count", "counts") + 1;
                 if (word(at).equals("of")) {
                     at++;
                 }
@@ -1273,7 +1326,7 @@ final class Planner {
                     return new Refused(refusals.getFirst(), table);
                 }
                 String fn = aggregationWord;
-                boolean ranking = askedSpan != null || !dimensionSpans.isEmpty();
+                boolean ranking = askedSpan != null || !dimensionSpans.isEmpty() || askedGrain != null;
                 if (fn == null || (ranking && (fn.equals("max") || fn.equals("min")) && !explicitMaxMin())) {
                     fn = Metric.additive(column) ? "sum" : "avg";
                     if (!Metric.additive(column)) {
@@ -1314,6 +1367,27 @@ final class Planner {
                     }
                 }
             }
+            if (metric == null) {
+                // "the most customers": count the entity named after most/fewest
+                for (Span span : spans) {
+                    if (span.isColumn()
+                            && !used.contains(span)
+                            && span != askedSpan
+                            && !dimensionSpans.contains(span)
+                            && isWord(span.from() - 1, "most", "fewest", "least")) {
+                        ColumnInfo column = column(span, ColumnRole.IDENTIFIER, ColumnRole.DIMENSION, ColumnRole.TEXT);
+                        if (column.role() != ColumnRole.MEASURE && column.role() != ColumnRole.TIME) {
+                            metric = new Metric(
+                                    phrase(span),
+                                    "count_distinct",
+                                    new Metric.Agg("count_distinct", column),
+                                    Metric.Unit.COUNT);
+                            used.add(span);
+                            break;
+                        }
+                    }
+                }
+            }
             if (metric == null && hasSequence("how", "much") && defaultMeasure(table) != null) {
                 ColumnInfo column = defaultMeasure(table);
                 metric = Metric.of(Metric.additive(column) ? "sum" : "avg", column);
@@ -1326,6 +1400,14 @@ final class Planner {
                 ColumnInfo price = conceptColumn(table, "price");
                 if (price != null) {
                     metric = Metric.of("avg", price);
+                } else {
+                    ColumnInfo spent = conceptColumn(table, "spend") != null
+                            ? conceptColumn(table, "spend")
+                            : conceptColumn(table, "cost");
+                    if (spent != null) {
+                        metric = Metric.of("sum", spent);
+                        plan.notes.add("'expensive' read as the total of " + spent.name() + ".");
+                    }
                 }
             }
             if (metric == null && !measureSpans.isEmpty()) {
@@ -1600,7 +1682,12 @@ final class Planner {
         }
 
         private Outcome applyTime(TableSchema table, boolean timeGroup) {
-            boolean needsTime = !timePhrases.isEmpty() || grain != null || trendCue || overUnit != null || timeGroup;
+            boolean needsTime = !timePhrases.isEmpty()
+                    || grain != null
+                    || trendCue
+                    || overUnit != null
+                    || timeGroup
+                    || askedGrain != null;
             if (!needsTime) {
                 return null;
             }
@@ -1617,8 +1704,45 @@ final class Planner {
             }
             LocalDate dataStart = parseDate(plan.timeColumn.min());
             LocalDate dataEnd = parseDate(plan.timeColumn.max());
+            List<TimePhrases.Found> phrases = new ArrayList<>(timePhrases);
+            boolean changeCue = has(
+                    "growth",
+                    "grow",
+                    "grew",
+                    "grown",
+                    "change",
+                    "changed",
+                    "changes",
+                    "increase",
+                    "increased",
+                    "decrease",
+                    "decreased",
+                    "difference",
+                    "differ",
+                    "compare",
+                    "compared",
+                    "evolve",
+                    "evolved",
+                    "rise",
+                    "rose",
+                    "fall",
+                    "fell",
+                    "drop",
+                    "dropped",
+                    "declined",
+                    "decline");
+            if (changeCue
+                    && phrases.size() == 1
+                    && phrases.getFirst().parts().size() == 2
+                    && grain == null
+                    && !trendCue) {
+                // "growth from 2024 to 2025": the later period against the earlier one
+                TimePhrases.Found joined = phrases.getFirst();
+                phrases = List.of(joined.parts().get(1), joined.parts().get(0));
+                plan.notes.add("Read as a comparison of the two periods, the later one first.");
+            }
             List<Window> windows = new ArrayList<>();
-            for (TimePhrases.Found found : timePhrases) {
+            for (TimePhrases.Found found : phrases) {
                 Window window = found.resolve().apply(today);
                 if (found.relative()
                         && dataStart != null
@@ -1642,7 +1766,7 @@ final class Planner {
                 Window first = windows.get(0);
                 Window second = windows.get(1);
                 if (unitRank(second.unit()) > unitRank(first.unit())
-                        && timePhrases.get(1).relative()) {
+                        && phrases.get(1).relative()) {
                     // "Q2 2025 vs last year": the same quarter a year earlier
                     second = first.shiftBack(second.unit());
                     plan.notes.add("Compared with the same period one "
@@ -1802,6 +1926,13 @@ final class Planner {
                 plan.intent = Intent.COMPARE;
                 return new Planned(plan);
             }
+            if (askedGrain != null && plan.timeColumn != null && plan.dimensions.isEmpty()) {
+                plan.intent = Intent.WHICH;
+                plan.grain = askedGrain;
+                plan.periodAnswer = true;
+                plan.ascending = bestPeriod < 0 || (bestPeriod == 0 && superAsc && !superDesc);
+                return new Planned(plan);
+            }
             if (grain != null || trendCue) {
                 plan.intent = Intent.TREND;
                 if (plan.grain == null) {
@@ -1811,8 +1942,17 @@ final class Planner {
                 }
                 return new Planned(plan);
             }
+            if (shareCue && plan.dimensions.isEmpty()) {
+                // "the split between Online and Retail": shares among the values named
+                for (Condition filter : plan.filters) {
+                    if (filter.op() == Op.IN && filter.column().role() != ColumnRole.MEASURE) {
+                        plan.dimensions.add(filter.column());
+                        break;
+                    }
+                }
+            }
             if (shareCue) {
-                if (!metric.summable()) {
+                if (!metric.summable() && !(plan.shareOfFilteredAllowed(metric) && plan.dimensions.isEmpty())) {
                     plan.notes.add("A share of total is not meaningful for " + metric.name()
                             + "; showing the breakdown instead.");
                 } else if (plan.dimensions.isEmpty() && !plan.filters.isEmpty()) {
@@ -1833,6 +1973,18 @@ final class Planner {
                 if (topCount == null) {
                     plan.notes.add("No count was given, so the top 5 are shown.");
                 }
+                return new Planned(plan);
+            }
+            if (!plan.dimensions.isEmpty()
+                    && (superDesc || superAsc)
+                    && askedSpan != null
+                    && plan.having.isEmpty()
+                    && !isSingular(askedSpan)
+                    && topCount == null) {
+                // "our best selling products", "the most expensive campaigns": a top 5
+                plan.intent = Intent.TOP_N;
+                plan.limit = 5;
+                plan.notes.add("No count was given, so the top 5 are shown.");
                 return new Planned(plan);
             }
             if (!plan.dimensions.isEmpty() && (superDesc || superAsc) && askedSpan != null && plan.having.isEmpty()) {
@@ -1858,6 +2010,7 @@ final class Planner {
                     && askedSpan != null
                     && metric.expr() instanceof Metric.CountRows
                     && !countCue()
+                    && unknownWords(table).isEmpty()
                     && !superDesc
                     && !superAsc
                     && lookupTarget(askedSpan) == null

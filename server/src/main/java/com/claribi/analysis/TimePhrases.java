@@ -25,7 +25,15 @@ final class TimePhrases {
     private TimePhrases() {}
 
     /** A phrase spanning tokens [from, to). */
-    record Found(int from, int to, boolean relative, Function<LocalDate, Window> resolve) {}
+    record Found(int from, int to, boolean relative, Function<LocalDate, Window> resolve, List<Found> parts) {
+        Found(int from, int to, boolean relative, Function<LocalDate, Window> resolve) {
+            this(from, to, relative, resolve, List.of());
+        }
+
+        Found {
+            parts = List.copyOf(parts);
+        }
+    }
 
     static final Map<String, Month> MONTHS = Map.ofEntries(
             Map.entry("january", Month.JANUARY),
@@ -419,26 +427,31 @@ final class TimePhrases {
                 int from = Set.of("from", "between").contains(before) ? first.from() - 1 : first.from();
                 Found a = first;
                 Found b = next;
-                result.add(new Found(from, next.to(), a.relative() || b.relative(), anchor -> {
-                    Window left = a.resolve().apply(anchor);
-                    Window right = b.resolve().apply(anchor);
-                    if (left.start().getYear() != right.start().getYear()
-                            && left.unit() == Window.Unit.MONTH
-                            && right.unit() != Window.Unit.YEAR
-                            && a.relative()
-                            && !b.relative()) {
-                        // "from january to march 2025": the first month takes the second's year
-                        YearMonth month = YearMonth.from(left.start())
-                                .withYear(right.start().getYear());
-                        left = monthWindow(month);
-                    }
-                    if (right.end().isBefore(left.start())) {
-                        Window swap = left;
-                        left = right;
-                        right = swap;
-                    }
-                    return labelled(left.start(), right.end(), Window.Unit.RANGE, null);
-                }));
+                result.add(new Found(
+                        from,
+                        next.to(),
+                        a.relative() || b.relative(),
+                        anchor -> {
+                            Window left = a.resolve().apply(anchor);
+                            Window right = b.resolve().apply(anchor);
+                            if (left.start().getYear() != right.start().getYear()
+                                    && left.unit() == Window.Unit.MONTH
+                                    && right.unit() != Window.Unit.YEAR
+                                    && a.relative()
+                                    && !b.relative()) {
+                                // "from january to march 2025": the first month takes the second's year
+                                YearMonth month = YearMonth.from(left.start())
+                                        .withYear(right.start().getYear());
+                                left = monthWindow(month);
+                            }
+                            if (right.end().isBefore(left.start())) {
+                                Window swap = left;
+                                left = right;
+                                right = swap;
+                            }
+                            return labelled(left.start(), right.end(), Window.Unit.RANGE, null);
+                        },
+                        List.of(a, b)));
                 k++;
                 continue;
             }
