@@ -62,7 +62,8 @@ public final class AnalysisEngine {
             profiled.add(withTimeRanges(duckdb, table));
         }
         long started = System.nanoTime();
-        Planner.Outcome outcome = Planner.plan(question, profiled, today);
+        Map<TableSchema, Lexicon> lexicons = new java.util.IdentityHashMap<>();
+        Planner.Outcome outcome = Planner.plan(question, profiled, today, lexicons);
         long planMs = (System.nanoTime() - started) / 1_000_000;
         List<ToolCall> trace = new ArrayList<>();
         switch (outcome) {
@@ -70,7 +71,7 @@ public final class AnalysisEngine {
                 TableSchema table =
                         refused.table() != null ? refused.table() : profiled.isEmpty() ? null : profiled.getFirst();
                 trace.add(new ToolCall("plan", Map.of("outcome", "unanswerable"), 0, planMs));
-                return unanswerable(refused.reason(), table, profiled, today, trace);
+                return unanswerable(refused.reason(), table, profiled, today, trace, lexicons);
             }
             case Planner.Planned planned -> {
                 Plan plan = planned.plan();
@@ -80,7 +81,7 @@ public final class AnalysisEngine {
                 trace.add(new ToolCall("plan", planArguments, 0, planMs));
                 String outside = outsideData(plan);
                 if (outside != null) {
-                    return unanswerable(outside, plan.table, profiled, today, trace);
+                    return unanswerable(outside, plan.table, profiled, today, trace, lexicons);
                 }
                 QueryRunner runner = new QueryRunner(duckdb, limits.rowCap(), limits.queryTimeout());
                 Answer answer = new Answerer(plan, runner).answer();
@@ -88,7 +89,7 @@ public final class AnalysisEngine {
                     trace.add(new ToolCall(
                             step.tool(), step.arguments(), step.rows().size(), step.ms()));
                 }
-                List<String> followUps = FollowUps.after(plan, profiled, today, 4);
+                List<String> followUps = FollowUps.after(plan, profiled, today, 4, lexicons);
                 long renderStart = System.nanoTime();
                 Optional<byte[]> png = answer.chart() == null || answer.table() == null
                         ? Optional.empty()
@@ -112,8 +113,13 @@ public final class AnalysisEngine {
 
     /** As {@link #analyze} but without rendering the chart PNG (for callers that need only JSON). */
     private static AnalysisOutcome unanswerable(
-            String reason, TableSchema table, List<TableSchema> tables, LocalDate today, List<ToolCall> trace) {
-        List<String> suggestions = table == null ? List.of() : FollowUps.suggestions(table, tables, today, 4);
+            String reason,
+            TableSchema table,
+            List<TableSchema> tables,
+            LocalDate today,
+            List<ToolCall> trace,
+            Map<TableSchema, Lexicon> lexicons) {
+        List<String> suggestions = table == null ? List.of() : FollowUps.suggestions(table, tables, today, 4, lexicons);
         String text = reason
                 + (suggestions.isEmpty() ? "" : " Questions this data can answer: " + String.join(" ", suggestions));
         Answer answer = new Answer(text, null, null, null, null, null, List.of(reason));

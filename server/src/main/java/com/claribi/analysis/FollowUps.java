@@ -4,6 +4,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -13,7 +14,8 @@ import java.util.Set;
 final class FollowUps {
     private FollowUps() {}
 
-    static List<String> after(Plan plan, List<TableSchema> tables, LocalDate today, int max) {
+    static List<String> after(
+            Plan plan, List<TableSchema> tables, LocalDate today, int max, Map<TableSchema, Lexicon> lexicons) {
         TableSchema table = plan.table;
         String metric = metricPhrase(plan.metric, table);
         List<String> candidates = new ArrayList<>();
@@ -59,11 +61,12 @@ final class FollowUps {
             candidates.add("What is the average " + metric + " by "
                     + Lexicon.display(plan.dimensions.getFirst().name()) + "?");
         }
-        return keepAnswerable(candidates, tables, today, max);
+        return keepAnswerable(candidates, tables, today, max, lexicons);
     }
 
     /** Questions to suggest when a question could not be answered. */
-    static List<String> suggestions(TableSchema table, List<TableSchema> tables, LocalDate today, int max) {
+    static List<String> suggestions(
+            TableSchema table, List<TableSchema> tables, LocalDate today, int max, Map<TableSchema, Lexicon> lexicons) {
         List<String> candidates = new ArrayList<>();
         ColumnInfo measure = Planner.defaultMeasure(table);
         List<ColumnInfo> dimensions = dimensions(table);
@@ -86,17 +89,21 @@ final class FollowUps {
                     + Lexicon.display(dimensions.getLast().name()) + "?");
             candidates.add("List the " + Lexicon.display(dimensions.getFirst().name()) + " values.");
         }
-        return keepAnswerable(candidates, tables, today, max);
+        return keepAnswerable(candidates, tables, today, max, lexicons);
     }
 
     private static List<String> keepAnswerable(
-            List<String> candidates, List<TableSchema> tables, LocalDate today, int max) {
+            List<String> candidates,
+            List<TableSchema> tables,
+            LocalDate today,
+            int max,
+            Map<TableSchema, Lexicon> lexicons) {
         Set<String> kept = new LinkedHashSet<>();
         for (String candidate : candidates) {
             if (kept.size() >= max) {
                 break;
             }
-            if (Planner.plan(candidate, tables, today) instanceof Planner.Planned planned
+            if (Planner.plan(candidate, tables, today, lexicons) instanceof Planner.Planned planned
                     && AnalysisEngine.outsideData(planned.plan()) == null) {
                 kept.add(candidate);
             }

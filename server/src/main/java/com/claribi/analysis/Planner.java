@@ -465,8 +465,21 @@ final class Planner {
     }
 
     static Outcome plan(String question, List<TableSchema> tables, LocalDate today) {
-        return new Planner(question, today).run(tables);
+        return plan(question, tables, today, new java.util.IdentityHashMap<>());
     }
+
+    /**
+     * As {@link #plan(String, List, LocalDate)}, reusing the lexicons in {@code lexicons} (keyed by
+     * schema identity) so one analysis and its follow-up checks build each table's lexicon once.
+     */
+    static Outcome plan(
+            String question, List<TableSchema> tables, LocalDate today, Map<TableSchema, Lexicon> lexicons) {
+        Planner planner = new Planner(question, today);
+        planner.lexicons = lexicons;
+        return planner.run(tables);
+    }
+
+    private Map<TableSchema, Lexicon> lexicons = new java.util.IdentityHashMap<>();
 
     // ---------------------------------------------------------------- token helpers
 
@@ -827,7 +840,7 @@ final class Planner {
         double bestScore = Double.NEGATIVE_INFINITY;
         List<String> tied = new ArrayList<>();
         for (TableSchema table : tables) {
-            List<Mention> mentions = mentionsFor(Lexicon.of(table));
+            List<Mention> mentions = mentionsFor(lexicons.computeIfAbsent(table, Lexicon::of));
             double score = score(table, mentions);
             if (score > bestScore + 1e-9) {
                 bestScore = score;
