@@ -33,6 +33,7 @@ final class ChartRenderer {
     private static final int HEIGHT = 480;
     private static final int MAX_CATEGORIES = 30;
     private static final int MAX_SERIES = 10;
+    private static final String Y_PATTERN = "#,##0.##";
 
     private ChartRenderer() {}
 
@@ -88,6 +89,7 @@ final class ChartRenderer {
                 .setLegendVisible(
                         chart.y().size() > 1 || table.columns().size() > 3 && columnIndex(table, "share") < 0);
         bar.getStyler().setXAxisLabelRotation(table.rows().size() > 6 ? 45 : 0);
+        bar.getStyler().setYAxisDecimalPattern(Y_PATTERN);
         int x = columnIndex(table, chart.x());
         if (chart.y().size() >= 2
                 && columnIndex(table, chart.y().get(1)) >= 0
@@ -172,6 +174,7 @@ final class ChartRenderer {
                 .xAxisTitle("period")
                 .build();
         line.getStyler().setDatePattern("yyyy-MM-dd");
+        line.getStyler().setYAxisDecimalPattern(Y_PATTERN);
         int y = columnIndex(table, chart.y().getFirst());
         boolean byDimension = table.columns().size() >= 3;
         Map<String, List<Date>> xs = new LinkedHashMap<>();
