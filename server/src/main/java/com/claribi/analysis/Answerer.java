@@ -588,35 +588,8 @@ final class Answerer {
         arguments.put("period", current.start() + ".." + current.end());
         arguments.put("compared_with", previous.start() + ".." + previous.end());
         if (plan.dimensions.isEmpty()) {
-            // one scan: each period's aggregates filtered to it, rows outside both periods skipped
-            String time = QueryRunner.quote(plan.timeColumn);
-            String inPeriod = time + " >= CAST(? AS DATE) AND " + time + " < CAST(? AS DATE)";
-            String selectA = plan.metric.expr().sql(QueryRunner::quote, inPeriod);
-            String selectB = plan.metric.expr().sql(QueryRunner::quote, inPeriod);
-            List<Object> parameters = new ArrayList<>();
-            repeat(parameters, selectA, current);
-            repeat(parameters, selectB, previous);
-            Where where = QueryRunner.where(plan, null, plan.filters);
-            parameters.addAll(where.parameters());
-            String periods = "((" + inPeriod + ") OR (" + inPeriod + "))";
-            parameters.addAll(List.of(
-                    current.start().toString(),
-                    current.end().plusDays(1).toString(),
-                    previous.start().toString(),
-                    previous.end().plusDays(1).toString()));
-            Step step = runner.run(
-                    "compare_periods",
-                    arguments,
-                    "SELECT " + selectA + " AS current_value, " + selectB + " AS previous_value FROM " + table
-                            + where.sql() + (where.sql().isEmpty() ? " WHERE " : " AND ") + periods,
-                    parameters,
-                    1);
-            Object a = step.rows().getFirst().get(0);
-            Object b = step.rows().getFirst().get(1);
-            if (plan.metric.unit() == Metric.Unit.COUNT) {
-                a = a == null ? (Object) 0L : a;
-                b = b == null ? (Object) 0L : b;
-            }
+            Object a = scalar(current, plan.filters, "compare_periods", arguments);
+            Object b = scalar(previous, plan.filters, "compare_periods", arguments);
             List<Column> columns = List.of(new Column("period", "string"), new Column(plan.metric.name(), "number"));
             Table resultTable = new Table(columns, List.of(listOf(current.label(), a), listOf(previous.label(), b)));
             String change = changeText(a, b);
@@ -721,15 +694,6 @@ final class Answerer {
                 chart,
                 interpretation(dimensionNames()),
                 notes);
-    }
-
-    /** Binds a window's bounds once per filtered aggregate in {@code select}. */
-    private static void repeat(List<Object> parameters, String select, Window window) {
-        long placeholders = select.chars().filter(c -> c == '?').count();
-        for (long i = 0; i < placeholders / 2; i++) {
-            parameters.add(window.start().toString());
-            parameters.add(window.end().plusDays(1).toString());
-        }
     }
 
     private String changeText(Object now, Object before) {

@@ -19,15 +19,7 @@ record Metric(String name, String aggregation, Expr expr, Unit unit) {
 
     sealed interface Expr {
         /** SQL for the aggregate; {@code quote} turns a schema column into a quoted identifier. */
-        default String sql(Function<ColumnInfo, String> quote) {
-            return sql(quote, null);
-        }
-
-        /**
-         * SQL with every aggregate restricted by {@code filter} (a boolean SQL fragment, possibly with
-         * {@code ?} placeholders, repeated once per aggregate) or unrestricted when it is null.
-         */
-        String sql(Function<ColumnInfo, String> quote, String filter);
+        String sql(Function<ColumnInfo, String> quote);
 
         List<ColumnInfo> columns();
     }
@@ -35,9 +27,9 @@ record Metric(String name, String aggregation, Expr expr, Unit unit) {
     /** fn is one of sum, avg, min, max, median, count_distinct. */
     record Agg(String fn, ColumnInfo column) implements Expr {
         @Override
-        public String sql(Function<ColumnInfo, String> quote, String filter) {
+        public String sql(Function<ColumnInfo, String> quote) {
             String col = quote.apply(column);
-            String aggregate = switch (fn) {
+            return switch (fn) {
                 case "count_distinct" -> "COUNT(DISTINCT " + col + ")";
                 case "sum" -> "SUM(" + col + ")";
                 case "avg" -> "AVG(" + col + ")";
@@ -47,7 +39,6 @@ record Metric(String name, String aggregation, Expr expr, Unit unit) {
                 case "count" -> "COUNT(" + col + ")";
                 default -> throw new IllegalStateException("unknown aggregate " + fn);
             };
-            return filter == null ? aggregate : aggregate + " FILTER (WHERE " + filter + ")";
         }
 
         @Override
@@ -58,8 +49,8 @@ record Metric(String name, String aggregation, Expr expr, Unit unit) {
 
     record CountRows() implements Expr {
         @Override
-        public String sql(Function<ColumnInfo, String> quote, String filter) {
-            return filter == null ? "COUNT(*)" : "COUNT(*) FILTER (WHERE " + filter + ")";
+        public String sql(Function<ColumnInfo, String> quote) {
+            return "COUNT(*)";
         }
 
         @Override
@@ -71,9 +62,9 @@ record Metric(String name, String aggregation, Expr expr, Unit unit) {
     /** op is '-' or '/'; division by zero gives NULL. */
     record Binary(char op, Expr left, Expr right) implements Expr {
         @Override
-        public String sql(Function<ColumnInfo, String> quote, String filter) {
-            String l = "CAST(" + left.sql(quote, filter) + " AS DOUBLE)";
-            String r = "CAST(" + right.sql(quote, filter) + " AS DOUBLE)";
+        public String sql(Function<ColumnInfo, String> quote) {
+            String l = "CAST(" + left.sql(quote) + " AS DOUBLE)";
+            String r = "CAST(" + right.sql(quote) + " AS DOUBLE)";
             return op == '/' ? "(" + l + " / NULLIF(" + r + ", 0))" : "(" + l + " " + op + " " + r + ")";
         }
 
