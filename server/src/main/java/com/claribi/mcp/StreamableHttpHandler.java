@@ -3,6 +3,7 @@ package com.claribi.mcp;
 import com.claribi.auth.Authenticator;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -55,11 +56,18 @@ final class StreamableHttpHandler extends Handler.Abstract {
     /** Requests in flight on this process, for {@code notifications/cancelled}. */
     private final ConcurrentMap<String, Exchange> inFlight = new ConcurrentHashMap<>();
 
-    /** Logs of SSE responses a client may still resume: in flight, or cut off before their answer. */
+    /**
+     * Logs of SSE responses a client may still resume: kept 5 minutes after their last event, and
+     * {@link #DELIVERED_LOG_GRACE} once the answer was written. A successful write only means the
+     * bytes reached our socket, not the client, whose connection may have broken at that moment.
+     */
     private final Cache<String, EventLog> eventLogs = Caffeine.newBuilder()
-            .expireAfterWrite(Duration.ofMinutes(5))
+            .expireAfter(Expiry.<String, EventLog>writing(
+                    (streamId, log) -> log.delivered() ? DELIVERED_LOG_GRACE : Duration.ofMinutes(5)))
             .maximumSize(10_000)
             .build();
+
+    private static final Duration DELIVERED_LOG_GRACE = Duration.ofSeconds(30);
 
     /** Parsed client capabilities by their text; clients of one kind all send the same. */
     private final Cache<String, ObjectNode> parsedObjects =
@@ -450,12 +458,13 @@ final class StreamableHttpHandler extends Handler.Abstract {
             return sent;
         }
 
-        /** Sends the answer and ends the stream; a fully delivered stream needs no replay log. */
+        /** Sends the answer and ends the stream; a delivered stream's log is kept only briefly. */
         synchronized void finish(ObjectNode answer) {
             boolean delivered = sse.send(answer);
             sse.close();
             if (delivered && eventLog != null) {
-                eventLogs.invalidate(eventLog.streamId());
+                eventLog.markDelivered();
+                eventLogs.put(eventLog.streamId(), eventLog);
             }
         }
     }
