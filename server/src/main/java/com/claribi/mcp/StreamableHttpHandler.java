@@ -43,6 +43,9 @@ final class StreamableHttpHandler extends Handler.Abstract {
     private static final HttpField JSON_CONTENT_TYPE =
             new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "application/json");
     private static final HttpField NO_STORE = new PreEncodedHttpField(HttpHeader.CACHE_CONTROL, "no-store");
+    /** Bodies declaring at most this many bytes are read into an array of exactly their size. */
+    private static final int PREALLOCATED_BODY = 64 * 1024;
+
     private static final String META_VERSION = "io.modelcontextprotocol/protocolVersion";
     private static final String META_CAPABILITIES = "io.modelcontextprotocol/clientCapabilities";
     private static final String META_LOG_LEVEL = "io.modelcontextprotocol/logLevel";
@@ -683,9 +686,10 @@ final class StreamableHttpHandler extends Handler.Abstract {
     }
 
     /**
-     * The whole body, at most {@link McpServer#bodyLimit()} bytes. With a {@code Content-Length}
-     * the buffer is allocated once at that size (Jetty ends the content there); a chunked body
-     * grows its buffer as it arrives and is refused as soon as it passes the limit.
+     * The whole body, at most {@link McpServer#bodyLimit()} bytes, read from Jetty's chunks into one
+     * array. With a {@code Content-Length} of up to {@link #PREALLOCATED_BODY} bytes (every usual
+     * message) the array has exactly that size; larger or chunked bodies grow it as bytes arrive, so
+     * a declared length alone never reserves memory, and are refused as soon as they pass the limit.
      */
     byte[] readBody(Request request) {
         long limit = server.bodyLimit();
@@ -693,60 +697,38 @@ final class StreamableHttpHandler extends Handler.Abstract {
         if (declared > limit) {
             throw tooLarge(limit);
         }
+        int expected = declared >= 0 ? (int) declared : (int) limit;
+        int initial = declared >= 0 ? (int) Math.min(declared, PREALLOCATED_BODY) : 4096;
         try {
-            return declared >= 0 ? readDeclared(request, (int) declared) : readChunked(request, (int) limit);
+            byte[] body = new byte[initial];
+            int filled = 0;
+            while (true) {
+                Content.Chunk chunk = nextChunk(request);
+                try {
+                    ByteBuffer bytes = chunk.getByteBuffer();
+                    int count = bytes.remaining();
+                    if (count > expected - filled) {
+                        throw declared >= 0
+                                ? McpException.transport(400, "The request body is longer than its Content-Length.")
+                                : tooLarge(limit);
+                    }
+                    if (count > body.length - filled) {
+                        body = Arrays.copyOf(body, Math.min(expected, Math.max(body.length * 2, filled + count)));
+                    }
+                    bytes.get(body, filled, count);
+                    filled += count;
+                    if (chunk.isLast()) {
+                        if (declared >= 0 && filled != declared) {
+                            throw McpException.transport(400, "The request body is shorter than its Content-Length.");
+                        }
+                        return filled == body.length ? body : Arrays.copyOf(body, filled);
+                    }
+                } finally {
+                    chunk.release();
+                }
+            }
         } catch (IOException e) {
             throw McpException.transport(400, "The request body could not be read.");
-        }
-    }
-
-    private static byte[] readDeclared(Request request, int length) throws IOException {
-        byte[] body = new byte[length];
-        int filled = 0;
-        while (true) {
-            Content.Chunk chunk = nextChunk(request);
-            try {
-                ByteBuffer bytes = chunk.getByteBuffer();
-                int count = bytes.remaining();
-                if (count > length - filled) {
-                    throw McpException.transport(400, "The request body is longer than its Content-Length.");
-                }
-                bytes.get(body, filled, count);
-                filled += count;
-                if (chunk.isLast()) {
-                    if (filled != length) {
-                        throw McpException.transport(400, "The request body is shorter than its Content-Length.");
-                    }
-                    return body;
-                }
-            } finally {
-                chunk.release();
-            }
-        }
-    }
-
-    private static byte[] readChunked(Request request, int limit) throws IOException {
-        byte[] body = new byte[4096];
-        int filled = 0;
-        while (true) {
-            Content.Chunk chunk = nextChunk(request);
-            try {
-                ByteBuffer bytes = chunk.getByteBuffer();
-                int count = bytes.remaining();
-                if (count > limit - filled) {
-                    throw tooLarge(limit);
-                }
-                if (filled + count > body.length) {
-                    body = Arrays.copyOf(body, Math.min(limit, Math.max(body.length * 2, filled + count)));
-                }
-                bytes.get(body, filled, count);
-                filled += count;
-                if (chunk.isLast()) {
-                    return filled == body.length ? body : Arrays.copyOf(body, filled);
-                }
-            } finally {
-                chunk.release();
-            }
         }
     }
 

@@ -224,6 +224,26 @@ class McpTransportTest {
     }
 
     @Test
+    void aBodyLargerThanTheFirstBufferIsReadWhole() throws Exception {
+        String session = server.initialize();
+        String padding = "y".repeat(300 * 1024);
+
+        HttpResponse<String> fixedLength = server.call(session, """
+                {"jsonrpc": "2.0", "id": 5, "method": "tools/call",
+                 "params": {"name": "check_pricing", "arguments": {"padding": "%s"}}}""".formatted(padding));
+        HttpResponse<String> chunked = postChunked(session, """
+                {"jsonrpc": "2.0", "id": 6, "method": "tools/call",
+                 "params": {"name": "check_pricing", "arguments": {"padding": "%s"}}}""".formatted(padding));
+
+        for (HttpResponse<String> response : java.util.List.of(fixedLength, chunked)) {
+            assertThat(response.statusCode()).isEqualTo(200);
+            JsonNode result = json(TestServer.message(response)).path("result");
+            assertThat(result.path("isError").asBoolean()).isTrue();
+            assertThat(result.path("content").get(0).path("text").asString()).contains("padding");
+        }
+    }
+
+    @Test
     void aChunkedBodyIsReadWholeAndAnOversizedOneIs413() throws Exception {
         String session = server.initialize();
         String call = """
