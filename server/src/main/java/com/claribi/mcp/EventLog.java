@@ -16,6 +16,7 @@ final class EventLog {
     private int bytes;
     private int sequence;
     private boolean complete;
+    private volatile boolean delivered;
 
     EventLog(String streamId) {
         this.streamId = streamId;
@@ -34,6 +35,15 @@ final class EventLog {
         }
         notifyAll();
         return sequence;
+    }
+
+    /** The answer was written to the client's connection (which may still have broken). */
+    void markDelivered() {
+        delivered = true;
+    }
+
+    boolean delivered() {
+        return delivered;
     }
 
     synchronized void complete() {
