@@ -9,7 +9,7 @@ import java.util.List;
  * event data; later events are still delivered live but cannot be replayed. Thread-safe.
  */
 final class EventLog {
-    static final int MAX_BYTES = 1024 * 1024;
+    static final int MAX_BYTES = 256 * 1024;
 
     private final String streamId;
     private final List<String> events = new ArrayList<>();

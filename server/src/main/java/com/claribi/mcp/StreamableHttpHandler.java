@@ -63,13 +63,16 @@ final class StreamableHttpHandler extends Handler.Abstract {
      * Logs of SSE responses a client may still resume: kept 5 minutes after their last event, and
      * {@link #DELIVERED_LOG_GRACE} once the answer was written. A successful write only means the
      * bytes reached our socket, not the client, whose connection may have broken at that moment.
+     * At most {@link #MAX_EVENT_LOGS} logs of at most {@link EventLog#MAX_BYTES} each: replay
+     * memory is bounded at 256 MiB however many streams are resumable.
      */
     private final Cache<String, EventLog> eventLogs = Caffeine.newBuilder()
             .expireAfter(Expiry.<String, EventLog>writing(
                     (streamId, log) -> log.delivered() ? DELIVERED_LOG_GRACE : Duration.ofMinutes(5)))
-            .maximumSize(10_000)
+            .maximumSize(MAX_EVENT_LOGS)
             .build();
 
+    private static final int MAX_EVENT_LOGS = 1_000;
     private static final Duration DELIVERED_LOG_GRACE = Duration.ofSeconds(30);
 
     /** Parsed client capabilities by their text; clients of one kind all send the same. */
