@@ -251,6 +251,7 @@ final class StreamableHttpHandler extends Handler.Abstract {
                                 session.protocolVersion(),
                                 Optional.of(session),
                                 authentication,
+                                clientAddress(request),
                                 capabilities,
                                 level,
                                 rpc));
@@ -313,7 +314,14 @@ final class StreamableHttpHandler extends Handler.Abstract {
                     rpc,
                     stream,
                     false,
-                    exchangeFactory(headerVersion, Optional.empty(), authentication, capabilities, level, rpc));
+                    exchangeFactory(
+                            headerVersion,
+                            Optional.empty(),
+                            authentication,
+                            clientAddress(request),
+                            capabilities,
+                            level,
+                            rpc));
         } catch (McpException e) {
             fail(response, callback, rpc.id(), e, true);
         }
@@ -353,6 +361,7 @@ final class StreamableHttpHandler extends Handler.Abstract {
             String version,
             Optional<SessionStore.Session> session,
             Authentication authentication,
+            Optional<String> clientAddress,
             ObjectNode capabilities,
             Optional<LogLevel> level,
             JsonRpc.Request rpc) {
@@ -362,6 +371,7 @@ final class StreamableHttpHandler extends Handler.Abstract {
                 version,
                 session,
                 authentication,
+                clientAddress,
                 capabilities,
                 level,
                 outbound,
@@ -546,6 +556,7 @@ final class StreamableHttpHandler extends Handler.Abstract {
                             session.protocolVersion(),
                             Optional.of(session),
                             authentication,
+                            clientAddress(request),
                             capabilities,
                             Optional.of(LogLevel.INFO),
                             Outbound.NONE,
@@ -660,6 +671,11 @@ final class StreamableHttpHandler extends Handler.Abstract {
         return sessions.find(id)
                 .orElseThrow(
                         () -> McpException.transport(404, "Session not found; it ended or expired. Initialize again."));
+    }
+
+    /** The caller's IP address as the connection shows it (signup throttles per address). */
+    static Optional<String> clientAddress(Request request) {
+        return Optional.ofNullable(Request.getRemoteAddr(request));
     }
 
     Authentication authenticate(Request request) {
