@@ -5,6 +5,10 @@ import com.claribi.accounts.Mailer;
 import com.claribi.accounts.Signup;
 import com.claribi.auth.Authenticator;
 import com.claribi.auth.KeyAuthenticator;
+import com.claribi.auth.oauth.AuthorizationServer;
+import com.claribi.auth.oauth.ClientMetadataFetcher;
+import com.claribi.auth.oauth.OAuthAuthenticator;
+import com.claribi.auth.oauth.OAuthRoutes;
 import com.claribi.billing.Plans;
 import com.claribi.billing.Pricing;
 import com.claribi.http.HttpServer;
@@ -16,6 +20,7 @@ import com.claribi.mcp.McpTools;
 import com.claribi.platform.Config;
 import com.claribi.rest.RestApi;
 import com.claribi.storage.MetadataStore;
+import com.claribi.web.WebApp;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -85,11 +90,21 @@ public final class Application implements AutoCloseable {
                     new Signup(accounts, mailer, Signup.Settings.defaults(pricing.signupTier(), pricing.trialDays()));
             opened.push(signup);
             Plans plans = new Plans(pricing, accounts, metadata.jdbi(), clock);
-            Authenticator authenticator = new KeyAuthenticator(accounts, publicUrlOnceBound::get);
+            AuthorizationServer oauth = new AuthorizationServer(
+                    metadata.jdbi(),
+                    accounts,
+                    clock,
+                    publicUrlOnceBound::get,
+                    AuthorizationServer.Settings.defaults(),
+                    ClientMetadataFetcher.NONE);
+            Authenticator authenticator =
+                    new OAuthAuthenticator(new KeyAuthenticator(accounts, publicUrlOnceBound::get), oauth);
 
             HttpServer.Routes routes = new HttpServer.Routes();
             OpsRoutes.register(routes, metadata::isReachable, metrics);
             routes.add(RestApi.PREFIX + "/*", new RestApi(authenticator, accounts, plans));
+            new OAuthRoutes(oauth).register(routes);
+            new WebApp(accounts, signup, oauth, metadata.jdbi(), clock, publicUrlOnceBound::get).register(routes);
 
             McpRegistry mcpRegistry = new McpRegistry();
             McpTools.register(mcpRegistry, pricing);
