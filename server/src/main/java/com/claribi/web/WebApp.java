@@ -737,7 +737,8 @@ public final class WebApp extends Handler.Abstract {
     private static void write(Response response, Callback callback, Page page) {
         response.getHeaders().put("Content-Security-Policy", CSP);
         response.getHeaders().put("X-Frame-Options", "DENY");
-        response.getHeaders().put("Referrer-Policy", "no-referrer");
+        // same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" on our own form posts.
+        response.getHeaders().put("Referrer-Policy", "same-origin");
         for (HttpCookie cookie : page.cookies()) {
             Response.addCookie(response, cookie);
         }

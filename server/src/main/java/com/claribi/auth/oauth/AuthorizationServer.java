@@ -55,6 +55,10 @@ public final class AuthorizationServer {
     private static final Pattern PKCE_VALUE = Pattern.compile("[A-Za-z0-9\\-._~]{43,128}");
     private static final Pattern CHALLENGE_VALUE = Pattern.compile("[A-Za-z0-9\\-_]{43}");
     private static final Set<String> AUTH_METHODS = Set.of("none", "client_secret_basic", "client_secret_post");
+    // Keys a token transaction returns instead of a response, so its writes commit before the error.
+    private static final String FAILED_GRANT = " invalid_grant";
+    private static final String FAILED_SCOPE = " invalid_scope";
+    private static final String FAILED_TARGET = " invalid_target";
     private static final Set<String> GRANT_TYPES = Set.of("authorization_code", "refresh_token");
 
     /**
@@ -571,7 +575,7 @@ public final class AuthorizationServer {
                     .mapToMap()
                     .findOne();
             if (row.isEmpty()) {
-                return Map.<String, Object>of("error", "The authorization code is not valid.");
+                return Map.<String, Object>of(FAILED_GRANT, "The authorization code is not valid.");
             }
             Map<String, Object> found = row.get();
             String grantId = (String) found.get("grant_id");
@@ -586,24 +590,24 @@ public final class AuthorizationServer {
                     .bind(1, Secrets.sha256Hex(code))
                     .execute();
             if (!client.id().equals(found.get("client_id"))) {
-                return Map.<String, Object>of("error", "The authorization code was issued to another client.");
+                return Map.<String, Object>of(FAILED_GRANT, "The authorization code was issued to another client.");
             }
             if (found.get("revoked_at") != null
                     || !instant(found.get("expires_at")).isAfter(now)) {
-                return Map.<String, Object>of("error", "The authorization code has expired.");
+                return Map.<String, Object>of(FAILED_GRANT, "The authorization code has expired.");
             }
             if (redirectUri != null ? !redirectUri.equals(found.get("redirect_uri")) : false) {
-                return Map.<String, Object>of("error", "redirect_uri does not match the authorization request.");
+                return Map.<String, Object>of(FAILED_GRANT, "redirect_uri does not match the authorization request.");
             }
             String challenge = Base64.getUrlEncoder()
                     .withoutPadding()
                     .encodeToString(Secrets.sha256(verifier.getBytes(StandardCharsets.US_ASCII)));
             if (!Secrets.same(challenge, (String) found.get("code_challenge"))) {
-                return Map.<String, Object>of("error", "code_verifier does not match the code_challenge.");
+                return Map.<String, Object>of(FAILED_GRANT, "code_verifier does not match the code_challenge.");
             }
             String resource = form.get("resource");
             if (resource != null && !isOurResource(resource)) {
-                return Map.<String, Object>of("target", "The resource must be this server's MCP endpoint.");
+                return Map.<String, Object>of(FAILED_TARGET, "The resource must be this server's MCP endpoint.");
             }
             return issueTokens(handle, grantId, client, scopesOf((String) found.get("scopes")), now);
         });
@@ -626,12 +630,12 @@ public final class AuthorizationServer {
                     .mapToMap()
                     .findOne();
             if (row.isEmpty()) {
-                return Map.<String, Object>of("error", "The refresh token is not valid.");
+                return Map.<String, Object>of(FAILED_GRANT, "The refresh token is not valid.");
             }
             Map<String, Object> found = row.get();
             String grantId = (String) found.get("grant_id");
             if (!client.id().equals(found.get("client_id"))) {
-                return Map.<String, Object>of("error", "The refresh token was issued to another client.");
+                return Map.<String, Object>of(FAILED_GRANT, "The refresh token was issued to another client.");
             }
             if (found.get("used_at") != null) {
                 // OAuth 2.1 §4.3.1: a rotated refresh token presented again means it leaked.
@@ -642,15 +646,15 @@ public final class AuthorizationServer {
             if (found.get("revoked_at") != null
                     || found.get("grant_revoked_at") != null
                     || !instant(found.get("expires_at")).isAfter(now)) {
-                return Map.<String, Object>of("error", "The refresh token has expired or was revoked.");
+                return Map.<String, Object>of(FAILED_GRANT, "The refresh token has expired or was revoked.");
             }
             Set<Scope> granted = scopesOf((String) found.get("scopes"));
             if (requested.isPresent() && !granted.containsAll(requested.get())) {
-                return Map.<String, Object>of("scope", "A refresh may not ask for more scopes than the user allowed.");
+                return Map.<String, Object>of(FAILED_SCOPE, "A refresh may not ask for more scopes than the user allowed.");
             }
             String resource = form.get("resource");
             if (resource != null && !isOurResource(resource)) {
-                return Map.<String, Object>of("target", "The resource must be this server's MCP endpoint.");
+                return Map.<String, Object>of(FAILED_TARGET, "The resource must be this server's MCP endpoint.");
             }
             handle.createUpdate("UPDATE oauth_tokens SET used_at = ? WHERE id = ?")
                     .bind(0, utc(now))
@@ -663,14 +667,14 @@ public final class AuthorizationServer {
 
     /** Turns the transaction's outcome into the response or the §5.2 error (after the commit). */
     private static Map<String, Object> answer(Map<String, Object> issued) {
-        if (issued.containsKey("error")) {
-            throw OAuthException.invalidGrant((String) issued.get("error"));
+        if (issued.containsKey(FAILED_GRANT)) {
+            throw OAuthException.invalidGrant((String) issued.get(FAILED_GRANT));
         }
-        if (issued.containsKey("scope")) {
-            throw new OAuthException(400, "invalid_scope", (String) issued.get("scope"));
+        if (issued.containsKey(FAILED_SCOPE)) {
+            throw new OAuthException(400, "invalid_scope", (String) issued.get(FAILED_SCOPE));
         }
-        if (issued.containsKey("target")) {
-            throw new OAuthException(400, "invalid_target", (String) issued.get("target"));
+        if (issued.containsKey(FAILED_TARGET)) {
+            throw new OAuthException(400, "invalid_target", (String) issued.get(FAILED_TARGET));
         }
         return issued;
     }
