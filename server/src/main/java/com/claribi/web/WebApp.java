@@ -511,7 +511,7 @@ public final class WebApp extends Handler.Abstract {
         String rows = ofKind.stream()
                 .map(
                         key -> """
-                        <tr%s><td class="name">%s</td><td><code>%s…</code></td><td class="scopes-cell">%s</td><td>%s</td>\
+                        <tr%s><td class="name">%s</td><td><code>%s</code></td><td class="scopes-cell">%s</td><td>%s</td>\
                         <td>%s</td><td>%s</td></tr>
                         """.formatted(
                                         key.revoked() ? " class=\"revoked\"" : "",

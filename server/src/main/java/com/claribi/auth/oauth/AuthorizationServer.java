@@ -583,7 +583,7 @@ public final class AuthorizationServer {
                 // RFC 6749 §4.1.2 / OAuth 2.1 §4.1.3: a replayed code revokes what it issued.
                 revokeGrant(handle, grantId, now);
                 return Map.<String, Object>of(
-                        "error", "The authorization code was already used; its tokens are revoked.");
+                        FAILED_GRANT, "The authorization code was already used; its tokens are revoked.");
             }
             handle.createUpdate("UPDATE oauth_codes SET used_at = ? WHERE code_sha256 = ?")
                     .bind(0, utc(now))
@@ -641,7 +641,7 @@ public final class AuthorizationServer {
                 // OAuth 2.1 §4.3.1: a rotated refresh token presented again means it leaked.
                 revokeGrant(handle, grantId, now);
                 return Map.<String, Object>of(
-                        "error", "The refresh token was already used; the whole grant is revoked.");
+                        FAILED_GRANT, "The refresh token was already used; the whole grant is revoked.");
             }
             if (found.get("revoked_at") != null
                     || found.get("grant_revoked_at") != null
@@ -650,7 +650,8 @@ public final class AuthorizationServer {
             }
             Set<Scope> granted = scopesOf((String) found.get("scopes"));
             if (requested.isPresent() && !granted.containsAll(requested.get())) {
-                return Map.<String, Object>of(FAILED_SCOPE, "A refresh may not ask for more scopes than the user allowed.");
+                return Map.<String, Object>of(
+                        FAILED_SCOPE, "A refresh may not ask for more scopes than the user allowed.");
             }
             String resource = form.get("resource");
             if (resource != null && !isOurResource(resource)) {
