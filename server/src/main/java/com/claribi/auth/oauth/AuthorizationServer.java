@@ -744,7 +744,9 @@ public final class AuthorizationServer {
         OAuthClient client;
         try {
             client = client(clientId).orElseThrow(() -> OAuthException.invalidClient("The client is not registered."));
-        } catch (IllegalStateException e) {
+        } catch (OAuthException e) {
+            throw e;
+        } catch (RuntimeException e) {
             throw OAuthException.invalidClient("The client's metadata document could not be used.");
         }
         Optional<String> secret = basic.map(pair -> pair[1]).or(() -> Optional.ofNullable(form.get("client_secret")));

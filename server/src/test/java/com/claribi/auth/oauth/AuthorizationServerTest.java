@@ -479,6 +479,37 @@ class AuthorizationServerTest {
                 .isFalse();
     }
 
+    @Test
+    void anHttpsClientIdIsResolvedFromItsMetadataDocumentWhichMustNameItself() {
+        String url = "https://app.example/oauth/client.json";
+        Map<String, String> documents = new java.util.HashMap<>();
+        server = new AuthorizationServer(
+                store.jdbi(),
+                accounts,
+                clock,
+                () -> PUBLIC_URL,
+                AuthorizationServer.Settings.defaults(),
+                documentUrl -> documents.get(documentUrl.toString()));
+        documents.put(
+                url,
+                "{\"client_id\":\"" + url + "\",\"client_name\":\"Example App\",\"redirect_uris\":[\"" + REDIRECT
+                        + "\"]}");
+        String verifier = verifier();
+        Map<String, Object> tokens = exchange(url, code(url, verifier), verifier);
+        assertThat(server.resolveAccessToken((String) tokens.get("access_token")))
+                .isPresent();
+        assertThat(server.client(url).orElseThrow().name()).isEqualTo("Example App");
+
+        String impostor = "https://evil.example/client.json";
+        documents.put(impostor, "{\"client_id\":\"" + url + "\",\"redirect_uris\":[\"" + REDIRECT + "\"]}");
+        assertThat(server.checkAuthorization(query(authorizeParameters(impostor, verifier()))))
+                .isInstanceOf(AuthorizationCheck.ShowError.class);
+        String scripted = "https://bad.example/client.json";
+        documents.put(scripted, "{\"client_id\":\"" + scripted + "\",\"redirect_uris\":[\"javascript:alert(1)\"]}");
+        assertThat(server.checkAuthorization(query(authorizeParameters(scripted, verifier()))))
+                .isInstanceOf(AuthorizationCheck.ShowError.class);
+    }
+
     private URI assertRedirectError(Map<String, String> parameters, String error) {
         AuthorizationCheck check = server.checkAuthorization(query(parameters));
         assertThat(check).isInstanceOf(AuthorizationCheck.RedirectError.class);
