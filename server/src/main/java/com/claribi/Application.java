@@ -22,7 +22,13 @@ import com.claribi.mcp.McpTools;
 import com.claribi.platform.Config;
 import com.claribi.rest.RestApi;
 import com.claribi.storage.MetadataStore;
+import com.claribi.storage.WorkspaceDatabases;
 import com.claribi.web.WebApp;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -83,9 +89,21 @@ public final class Application implements AutoCloseable {
         try {
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             opened.push(metrics::close);
+            new JvmMemoryMetrics().bindTo(metrics);
+            JvmGcMetrics gcMetrics = new JvmGcMetrics();
+            gcMetrics.bindTo(metrics);
+            opened.push(gcMetrics);
+            new JvmThreadMetrics().bindTo(metrics);
+            new ProcessorMetrics().bindTo(metrics);
+            new UptimeMetrics().bindTo(metrics);
 
             MetadataStore metadata = MetadataStore.open(config.database(), config.home());
             opened.push(metadata);
+
+            WorkspaceDatabases workspaces =
+                    WorkspaceDatabases.create(config.home(), WorkspaceDatabases.Limits.defaults());
+            opened.push(workspaces);
+            metrics.gauge("claribi.workspace.databases.open", workspaces, WorkspaceDatabases::openDatabases);
 
             Clock clock = Clock.systemUTC();
             Pricing pricing = Pricing.load(config.pricingFile());

@@ -43,7 +43,42 @@ public interface CallContext {
      * @return the client's result
      * @throws com.claribi.platform.ClariException when the client lacks the capability or failed
      */
-    JsonNode requestFromClient(String key, String method, ObjectNode params);
+    default JsonNode requestFromClient(String key, String method, ObjectNode params) {
+        return requestFromClient(java.util.Map.of(key, new ClientRequest(method, params)))
+                .get(key);
+    }
+
+    /**
+     * Asks the client several things at once; on the stateless transport they all travel in one
+     * {@code input_required} result.
+     *
+     * @return the client's results by key
+     */
+    java.util.Map<String, JsonNode> requestFromClient(java.util.Map<String, ClientRequest> requests);
+
+    /**
+     * One server-to-client request.
+     *
+     * @param method {@code sampling/createMessage}, {@code elicitation/create} or {@code roots/list}
+     */
+    record ClientRequest(String method, ObjectNode params) {
+        public ClientRequest {
+            java.util.Objects.requireNonNull(params, "params");
+            if (!java.util.List.of("sampling/createMessage", "elicitation/create", "roots/list")
+                    .contains(method)) {
+                throw new IllegalArgumentException("not a client request method: " + method);
+            }
+        }
+
+        /** The client capability the method needs. */
+        public String capability() {
+            return switch (method) {
+                case "sampling/createMessage" -> "sampling";
+                case "elicitation/create" -> "elicitation";
+                default -> "roots";
+            };
+        }
+    }
 
     /** The capabilities the client declared. */
     ObjectNode clientCapabilities();

@@ -62,10 +62,20 @@ final class Dispatcher {
             case "resources/list" -> page(request, "resources", registry.resources(), this::describeResource);
             case "resources/templates/list" ->
                 page(request, "resourceTemplates", registry.templates(), this::describeTemplate);
-            case "resources/read" -> readResource(request, exchange);
+            case "resources/read" ->
+                withInputs(
+                        request,
+                        exchange,
+                        "resources/read:" + request.params().path("uri").asString(""),
+                        () -> readResource(request, exchange));
             case "resources/subscribe", "resources/unsubscribe" -> subscription(request, exchange);
             case "prompts/list" -> page(request, "prompts", registry.prompts(), this::describePrompt);
-            case "prompts/get" -> getPrompt(request, exchange);
+            case "prompts/get" ->
+                withInputs(
+                        request,
+                        exchange,
+                        "prompts/get:" + request.params().path("name").asString(""),
+                        () -> getPrompt(request, exchange));
             case "completion/complete" -> complete(request);
             case "logging/setLevel" -> setLevel(request, exchange);
             case "server/discover" -> {
@@ -268,29 +278,51 @@ final class Dispatcher {
         if (!problems.isEmpty()) {
             return toolResult(ToolResult.error(describeProblems(name, problems)));
         }
-        if (exchange.stateless()) {
-            requestState.verify(request.params(), name);
-        }
+        return withInputs(
+                request, exchange, "tools/call:" + name, () -> toolResult(run(tool, argumentObject, exchange)));
+    }
+
+    private static ToolResult run(Tool tool, ObjectNode arguments, Exchange exchange) {
+        String name = tool.name();
         ToolResult result;
         try {
-            result = tool.handler().call(argumentObject, exchange);
-        } catch (Exchange.InputRequired inputRequired) {
-            return inputRequired(exchange, name);
+            result = tool.handler().call(arguments, exchange);
+        } catch (Exchange.InputRequired | McpException e) {
+            throw e;
         } catch (ClariException e) {
             result = ToolResult.error(toolMessage(e));
         } catch (RuntimeException e) {
             log.error("tool {} failed", name, e);
             result = ToolResult.error("The tool " + name + " failed unexpectedly. Try again in a moment.");
         }
-        return toolResult(result);
+        return result;
     }
 
-    private ObjectNode inputRequired(Exchange exchange, String name) {
-        ObjectNode result = JsonRpc.NODES.objectNode().put("resultType", "input_required");
-        ObjectNode requests = result.putObject("inputRequests");
-        exchange.missingInputs().forEach(requests::set);
-        result.put("requestState", requestState.issue(name));
-        return result;
+    /**
+     * SEP-2322 on the stateless transport: hands the handler the answers from {@code requestState}
+     * and {@code inputResponses}, and turns a handler that needs more into an {@code
+     * input_required} result carrying every answer so far in a new signed state.
+     */
+    private ObjectNode withInputs(
+            JsonRpc.Request request, Exchange exchange, String subject, java.util.function.Supplier<ObjectNode> body) {
+        if (exchange.stateless()) {
+            ObjectNode answers = requestState.open(request.params(), subject);
+            if (request.params().get("inputResponses") instanceof ObjectNode given) {
+                for (Map.Entry<String, JsonNode> entry : given.properties()) {
+                    answers.set(entry.getKey(), entry.getValue());
+                }
+            }
+            exchange.provideInputs(answers);
+        }
+        try {
+            return body.get();
+        } catch (Exchange.InputRequired inputRequired) {
+            ObjectNode result = JsonRpc.NODES.objectNode().put("resultType", "input_required");
+            ObjectNode requests = result.putObject("inputRequests");
+            exchange.missingInputs().forEach(requests::set);
+            result.put("requestState", requestState.issue(subject, exchange.providedInputs()));
+            return result;
+        }
     }
 
     /**

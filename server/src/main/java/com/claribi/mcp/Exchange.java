@@ -27,7 +27,7 @@ final class Exchange implements CallContext {
     private final Outbound outbound;
     private final JsonNode progressToken;
     private final ClientRequests clientRequests;
-    private final ObjectNode inputResponses;
+    private volatile ObjectNode inputResponses;
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private final Map<String, ObjectNode> missingInputs = new LinkedHashMap<>();
 
@@ -128,47 +128,84 @@ final class Exchange implements CallContext {
         send(JsonRpc.notification("notifications/message", params));
     }
 
+    /**
+     * A stream that closed before the response does not cancel a stateful request (MCP 2025-11-25
+     * §transports: disconnection is not cancellation; the client may resume); on the stateless
+     * transport the outbound cancels the exchange itself.
+     */
     private void send(ObjectNode message) {
-        if (!outbound.send(message)) {
-            cancelled.set(true);
-        }
+        outbound.send(message);
+    }
+
+    /** Answers from earlier rounds (carried in {@code requestState}) and this retry's {@code inputResponses}. */
+    void provideInputs(ObjectNode answers) {
+        this.inputResponses = answers;
+    }
+
+    ObjectNode providedInputs() {
+        return inputResponses == null ? JsonRpc.NODES.objectNode() : inputResponses;
     }
 
     @Override
-    public JsonNode requestFromClient(String key, String method, ObjectNode params) {
-        String capability = switch (method) {
-            case "sampling/createMessage" -> "sampling";
-            case "elicitation/create" -> "elicitation";
-            case "roots/list" -> "roots";
-            default -> throw new IllegalArgumentException("not a client request method: " + method);
-        };
-        if (!clientCapabilities.has(capability)) {
-            throw new ClariException(
-                    ErrorCode.INVALID_ARGUMENT,
-                    "This client does not support " + capability + ", which this call needs.");
-        }
-        if (stateless()) {
-            JsonNode answer = inputResponses == null ? null : inputResponses.get(key);
-            if (answer != null && answer.isObject()) {
-                return answer;
+    public Map<String, JsonNode> requestFromClient(Map<String, ClientRequest> requests) {
+        for (ClientRequest request : requests.values()) {
+            if (!clientCapabilities.has(request.capability())) {
+                if (stateless()) {
+                    ObjectNode data = JsonRpc.NODES.objectNode();
+                    data.putObject("requiredCapabilities").putObject(request.capability());
+                    throw new McpException(
+                            McpException.MISSING_CLIENT_CAPABILITY,
+                            "This request needs the client capability " + request.capability() + ".",
+                            data,
+                            400,
+                            Map.of());
+                }
+                throw new ClariException(
+                        ErrorCode.INVALID_ARGUMENT,
+                        "This client does not support " + request.capability() + ", which this call needs.");
             }
-            ObjectNode request = JsonRpc.NODES.objectNode().put("method", method);
-            request.set("params", params);
-            missingInputs.put(key, request);
-            throw new InputRequired();
+        }
+        Map<String, JsonNode> answers = new LinkedHashMap<>();
+        if (stateless()) {
+            for (Map.Entry<String, ClientRequest> entry : requests.entrySet()) {
+                JsonNode answer = inputResponses == null ? null : inputResponses.get(entry.getKey());
+                if (answer != null && answer.isObject()) {
+                    answers.put(entry.getKey(), answer);
+                } else {
+                    ObjectNode request = JsonRpc.NODES
+                            .objectNode()
+                            .put("method", entry.getValue().method());
+                    request.set("params", entry.getValue().params());
+                    missingInputs.put(entry.getKey(), request);
+                }
+            }
+            if (!missingInputs.isEmpty()) {
+                throw new InputRequired();
+            }
+            return answers;
         }
         if (!outbound.streaming()) {
             throw new ClariException(
                     ErrorCode.INVALID_ARGUMENT, "Asking the client needs a streamed (text/event-stream) response.");
         }
-        ClientRequests.Pending pending =
-                clientRequests.open(session.orElseThrow().id());
+        Map<String, ClientRequests.Pending> pending = new LinkedHashMap<>();
         try {
-            if (!outbound.send(JsonRpc.request(pending.id(), method, params))) {
-                cancelled.set(true);
-                throw new ClariException(ErrorCode.UNAVAILABLE, "The client went away.");
+            for (Map.Entry<String, ClientRequest> entry : requests.entrySet()) {
+                ClientRequests.Pending open =
+                        clientRequests.open(session.orElseThrow().id());
+                pending.put(entry.getKey(), open);
+                if (!outbound.send(JsonRpc.request(
+                        open.id(), entry.getValue().method(), entry.getValue().params()))) {
+                    cancelled.set(true);
+                    throw new ClariException(ErrorCode.UNAVAILABLE, "The client went away.");
+                }
             }
-            return pending.answer().get(ClientRequests.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            for (Map.Entry<String, ClientRequests.Pending> entry : pending.entrySet()) {
+                answers.put(
+                        entry.getKey(),
+                        entry.getValue().answer().get(ClientRequests.TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+            }
+            return answers;
         } catch (ExecutionException e) {
             throw new ClariException(
                     ErrorCode.INVALID_ARGUMENT,
@@ -179,7 +216,7 @@ final class Exchange implements CallContext {
             Thread.currentThread().interrupt();
             throw new ClariException(ErrorCode.UNAVAILABLE, "The call was interrupted.");
         } finally {
-            clientRequests.close(pending);
+            pending.values().forEach(clientRequests::close);
         }
     }
 

@@ -29,7 +29,7 @@ final class LegacySseHandler {
 
     boolean handle(Request request, Response response, Callback callback) {
         try {
-            server.checkOrigin(request);
+            server.checkOrigin(request, response);
             String path = request.getHttpURI().getPath();
             if (path.equals("/mcp/v1/sse") && request.getMethod().equals("GET")) {
                 open(response, callback);
@@ -126,15 +126,28 @@ final class LegacySseHandler {
                 String version = Versions.ALL.contains(requested) && !Versions.STATELESS_VERSIONS.contains(requested)
                         ? requested
                         : Versions.V2024_11_05;
+                JsonNode capabilities = rpc.params().get("capabilities");
+                JsonNode clientInfo = rpc.params().path("clientInfo");
+                server.sessions()
+                        .initialized(
+                                session.id(),
+                                version,
+                                clientInfo.path("name").asString(null),
+                                clientInfo.path("version").asString(null),
+                                capabilities instanceof ObjectNode
+                                        ? server.mapper().writeValueAsString(capabilities)
+                                        : "{}");
                 answer = JsonRpc.result(rpc.id(), server.dispatcher().initializeResult(version, true));
             } else {
-                ObjectNode capabilities = streamable.parseObject(session.clientCapabilities());
+                SessionStore.Session current =
+                        server.sessions().find(session.id()).orElse(session);
+                ObjectNode capabilities = streamable.parseObject(current.clientCapabilities());
                 Exchange exchange = new Exchange(
-                        session.protocolVersion(),
-                        Optional.of(session),
+                        current.protocolVersion(),
+                        Optional.of(current),
                         authentication,
                         capabilities,
-                        Optional.of(session.logLevel()
+                        Optional.of(current.logLevel()
                                 .flatMap(LogLevel::fromWireName)
                                 .orElse(LogLevel.INFO)),
                         outbound,

@@ -3,8 +3,6 @@ package com.claribi.mcp;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,9 +108,5 @@ public final class McpRegistry {
         if (frozen) {
             throw new IllegalStateException("the MCP registry is read-only once the server started");
         }
-    }
-
-    static <T> List<T> unmodifiable(List<T> list) {
-        return Collections.unmodifiableList(new ArrayList<>(list));
     }
 }

@@ -4,6 +4,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.slf4j.LoggerFactory;
 
 /** Sends each MCP path to its handler once the server knows its public URL. */
 final class McpRoutes extends Handler.Abstract {
@@ -16,7 +17,29 @@ final class McpRoutes extends Handler.Abstract {
     }
 
     @Override
-    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    public boolean handle(Request request, Response response, Callback callback) {
+        try {
+            return route(request, response, callback);
+        } catch (RuntimeException e) {
+            // Never let Jetty's error page (which names exception classes) answer for us.
+            LoggerFactory.getLogger(McpRoutes.class).error("MCP routing failed", e);
+            if (!response.isCommitted()) {
+                response.setStatus(500);
+                response.getHeaders().put("Content-Type", "application/json");
+                response.write(
+                        true,
+                        java.nio.ByteBuffer.wrap(
+                                "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32603,\"message\":\"Internal error.\"}}"
+                                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                        callback);
+            } else {
+                callback.failed(e);
+            }
+            return true;
+        }
+    }
+
+    private boolean route(Request request, Response response, Callback callback) {
         if (server.dispatcher() == null) {
             response.setStatus(503);
             callback.succeeded();

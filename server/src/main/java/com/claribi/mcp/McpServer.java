@@ -39,10 +39,11 @@ public final class McpServer implements AutoCloseable {
     private final ToolAccessPolicy accessPolicy;
     private final JsonMapper mapper = Json.mapper();
     private final ClientRequests clientRequests = new ClientRequests();
-    private final RequestState requestState = new RequestState();
+    private final RequestState requestState = new RequestState(mapper, Clock.systemUTC());
     private volatile URI publicUrl;
     private volatile Set<String> allowedOrigins = Set.of();
     private volatile Dispatcher dispatcher;
+    private final long bodyLimit;
 
     private McpServer(
             Config config,
@@ -55,6 +56,7 @@ public final class McpServer implements AutoCloseable {
         this.authenticator = authenticator;
         this.accessPolicy = accessPolicy;
         this.registry = registry;
+        this.bodyLimit = registry.anyLargeInput() ? LARGE_BODY_LIMIT : SMALL_BODY_LIMIT;
     }
 
     /**
@@ -141,8 +143,9 @@ public final class McpServer implements AutoCloseable {
         return streams.closing();
     }
 
+    /** The hard cap on any body: 34 MiB when some tool takes large input, else 1 MiB. */
     long bodyLimit() {
-        return registry.anyLargeInput() ? LARGE_BODY_LIMIT : SMALL_BODY_LIMIT;
+        return bodyLimit;
     }
 
     /**
@@ -150,9 +153,12 @@ public final class McpServer implements AutoCloseable {
      * must be our public origin, a configured one, or, when bound to loopback, a loopback origin;
      * on loopback the {@code Host} must name a loopback host or our public host.
      *
+     * <p>An allowed {@code Origin} gets CORS headers naming exactly that origin; there is never a
+     * wildcard.
+     *
      * @throws McpException 403 otherwise
      */
-    void checkOrigin(Request request) {
+    void checkOrigin(Request request, org.eclipse.jetty.server.Response response) {
         boolean loopback = isLoopback(config.bind());
         String origin = request.getHeaders().get("Origin");
         if (origin != null) {
@@ -162,6 +168,10 @@ public final class McpServer implements AutoCloseable {
             if (!allowed) {
                 throw McpException.transport(403, "Forbidden: this Origin may not call the MCP server.");
             }
+            response.getHeaders().put("Access-Control-Allow-Origin", origin);
+            response.getHeaders().put("Vary", "Origin");
+            response.getHeaders()
+                    .put("Access-Control-Expose-Headers", "Mcp-Session-Id, MCP-Protocol-Version, WWW-Authenticate");
         }
         if (loopback) {
             String host = hostName(request.getHeaders().get("Host"));

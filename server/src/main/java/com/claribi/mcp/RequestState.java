@@ -4,40 +4,64 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The opaque {@code requestState} of SEP-2322 multi-round-trip requests: names the tool it was
- * issued for and is HMAC-signed so a client cannot forge or alter it. The key is random per
- * process, so a retry must reach the same process within its lifetime (docs/mcp.md). Thread-safe.
+ * The opaque {@code requestState} of SEP-2322 multi-round-trip requests. It carries the request it
+ * was issued for and the client's answers from earlier rounds (so a later round need not repeat
+ * them), expires after {@link #LIFETIME}, and is HMAC-SHA256 signed so a client cannot forge or
+ * alter it. The key is random per process: a retry must reach the process that issued the state
+ * (docs/mcp.md). Thread-safe.
  */
 final class RequestState {
-    private final byte[] key = new byte[32];
+    static final Duration LIFETIME = Duration.ofMinutes(30);
 
-    RequestState() {
+    private final byte[] key = new byte[32];
+    private final JsonMapper mapper;
+    private final Clock clock;
+
+    RequestState(JsonMapper mapper, Clock clock) {
+        this.mapper = mapper;
+        this.clock = clock;
         new SecureRandom().nextBytes(key);
     }
 
-    String issue(String toolName) {
-        String payload = Base64.getUrlEncoder()
-                .withoutPadding()
-                .encodeToString(("tool:" + toolName).getBytes(StandardCharsets.UTF_8));
-        return payload + "." + sign(payload);
+    /**
+     * @param subject the request this state belongs to, such as {@code tools/call:check_pricing}
+     * @param answers the answers collected so far, by input request key
+     */
+    String issue(String subject, ObjectNode answers) {
+        ObjectNode payload =
+                JsonRpc.NODES.objectNode().put("s", subject).put("e", clock.millis() + LIFETIME.toMillis());
+        ObjectNode kept = payload.putObject("a");
+        for (Map.Entry<String, JsonNode> entry : answers.properties()) {
+            if (entry.getValue().isObject()) {
+                kept.set(entry.getKey(), entry.getValue());
+            }
+        }
+        String encoded = Base64.getUrlEncoder().withoutPadding().encodeToString(mapper.writeValueAsBytes(payload));
+        return encoded + "." + sign(encoded);
     }
 
     /**
-     * Checks the {@code requestState} of a retried call, when there is one.
+     * The answers carried by a retried request's {@code requestState}; empty without one.
      *
-     * @throws McpException INVALID_PARAMS when it is malformed, tampered with or for another tool
+     * @throws McpException INVALID_PARAMS when it is malformed, tampered with, expired or for
+     *     another request
      */
-    void verify(ObjectNode params, String toolName) {
+    ObjectNode open(ObjectNode params, String subject) {
         JsonNode state = params.get("requestState");
         if (state == null || state.isNull()) {
-            return;
+            return JsonRpc.NODES.objectNode();
         }
         String value = state.isString() ? state.asString() : "";
         int dot = value.indexOf('.');
@@ -45,17 +69,21 @@ final class RequestState {
                 || !MessageDigest.isEqual(
                         sign(value.substring(0, dot)).getBytes(StandardCharsets.US_ASCII),
                         value.substring(dot + 1).getBytes(StandardCharsets.US_ASCII))) {
-            throw McpException.invalidParams("requestState is not one this server issued.");
+            throw McpException.invalidParams("requestState failed its integrity check; start the request again.");
         }
-        String payload;
+        JsonNode payload;
         try {
-            payload = new String(Base64.getUrlDecoder().decode(value.substring(0, dot)), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw McpException.invalidParams("requestState is not one this server issued.");
+            payload = mapper.readTree(Base64.getUrlDecoder().decode(value.substring(0, dot)));
+        } catch (IllegalArgumentException | JacksonException e) {
+            throw McpException.invalidParams("requestState failed its integrity check; start the request again.");
         }
-        if (!payload.equals("tool:" + toolName)) {
+        if (!subject.equals(payload.path("s").asString(""))) {
             throw McpException.invalidParams("requestState was issued for another request.");
         }
+        if (payload.path("e").asLong(0) < clock.millis()) {
+            throw McpException.invalidParams("requestState has expired; start the request again.");
+        }
+        return payload.get("a") instanceof ObjectNode answers ? answers.deepCopy() : JsonRpc.NODES.objectNode();
     }
 
     private String sign(String payload) {

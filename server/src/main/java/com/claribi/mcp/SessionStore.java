@@ -145,6 +145,21 @@ final class SessionStore {
         return updated > 0;
     }
 
+    /** Records what a legacy-SSE client declared in {@code initialize}, which follows the session's creation. */
+    void initialized(String id, String protocolVersion, String clientName, String clientVersion, String capabilities) {
+        cache.invalidate(id);
+        jdbi.useHandle(handle -> handle.createUpdate("""
+                        UPDATE mcp_sessions SET protocol_version = :version, client_name = :name,
+                            client_version = :clientVersion, client_capabilities = :capabilities
+                        WHERE id = :id""")
+                .bind("version", protocolVersion)
+                .bind("name", limit(clientName, 200))
+                .bind("clientVersion", limit(clientVersion, 100))
+                .bind("capabilities", limit(capabilities, 8000))
+                .bind("id", id)
+                .execute());
+    }
+
     void setLogLevel(String id, LogLevel level) {
         cache.invalidate(id);
         jdbi.useHandle(handle -> handle.createUpdate("UPDATE mcp_sessions SET log_level = :level WHERE id = :id")

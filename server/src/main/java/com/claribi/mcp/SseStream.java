@@ -73,8 +73,8 @@ final class SseStream implements Outbound {
     }
 
     /** Writes an already-recorded event again (resumption). */
-    synchronized boolean replay(int sequence, String data) {
-        return write("id: " + log.streamId() + "-" + sequence + "\ndata: " + data + "\n\n");
+    synchronized boolean replay(String streamId, int sequence, String data) {
+        return write("id: " + streamId + "-" + sequence + "\ndata: " + data + "\n\n");
     }
 
     /** A comment line; keeps proxies from closing an idle stream and detects gone clients. */

@@ -5,10 +5,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -51,8 +48,9 @@ final class StreamableHttpHandler extends Handler.Abstract {
     /** Requests in flight on this process, for {@code notifications/cancelled}. */
     private final ConcurrentMap<String, Exchange> inFlight = new ConcurrentHashMap<>();
 
+    /** Logs of SSE responses a client may still resume: in flight, or cut off before their answer. */
     private final Cache<String, EventLog> eventLogs = Caffeine.newBuilder()
-            .expireAfterWrite(Duration.ofMinutes(10))
+            .expireAfterWrite(Duration.ofMinutes(5))
             .maximumSize(10_000)
             .build();
 
@@ -74,14 +72,15 @@ final class StreamableHttpHandler extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         try {
-            server.checkOrigin(request);
+            server.checkOrigin(request, response);
             switch (request.getMethod()) {
+                case "OPTIONS" -> preflight(response, callback);
                 case "POST" -> post(request, response, callback);
                 case "GET" -> get(request, response, callback);
                 case "DELETE" -> delete(request, response, callback);
                 default -> {
-                    response.getHeaders().put("Allow", "GET, POST, DELETE");
-                    throw McpException.transport(405, "Use POST, GET or DELETE.");
+                    response.getHeaders().put("Allow", "GET, POST, DELETE, OPTIONS");
+                    throw McpException.transport(405, "Use POST, GET, DELETE or OPTIONS.");
                 }
             }
         } catch (McpException e) {
@@ -94,6 +93,19 @@ final class StreamableHttpHandler extends Handler.Abstract {
             fail(response, callback, null, new McpException(McpException.INTERNAL_ERROR, "Internal error.", 500), true);
         }
         return true;
+    }
+
+    /** CORS preflight; only reached for an allowed (or absent) Origin. */
+    private static void preflight(Response response, Callback callback) {
+        response.getHeaders().put("Access-Control-Allow-Methods", "GET, POST, DELETE");
+        response.getHeaders()
+                .put(
+                        "Access-Control-Allow-Headers",
+                        "Authorization, Content-Type, Accept, Mcp-Session-Id, MCP-Protocol-Version, Last-Event-ID, "
+                                + "Mcp-Method, Mcp-Name");
+        response.getHeaders().put("Access-Control-Max-Age", "600");
+        response.setStatus(204);
+        callback.succeeded();
     }
 
     // ---- POST: one JSON-RPC message or a 2025-03-26 batch ----
@@ -120,15 +132,29 @@ final class StreamableHttpHandler extends Handler.Abstract {
             return;
         }
         JsonRpc.Message message = JsonRpc.parse(parsed);
-        checkBodySize(message, body.length);
-        if (message instanceof JsonRpc.Request rpc && rpc.method().equals("initialize")) {
+        try {
+            postMessage(request, response, callback, message, body.length, authentication);
+        } catch (McpException e) {
+            fail(response, callback, message instanceof JsonRpc.Request rpc ? rpc.id() : null, e, true);
+        }
+    }
+
+    private void postMessage(
+            Request request,
+            Response response,
+            Callback callback,
+            JsonRpc.Message message,
+            int bodyLength,
+            Authentication authentication) {
+        checkBodySize(message, bodyLength);
+        String headerVersion = request.getHeaders().get(VERSION_HEADER);
+        boolean stateless = (headerVersion != null && !Versions.ALL.contains(headerVersion))
+                || (headerVersion != null && Versions.STATELESS_VERSIONS.contains(headerVersion))
+                || (request.getHeaders().get(SESSION_HEADER) == null && hasMetaVersion(message));
+        if (!stateless && message instanceof JsonRpc.Request rpc && rpc.method().equals("initialize")) {
             initialize(request, response, callback, rpc);
             return;
         }
-        String headerVersion = request.getHeaders().get(VERSION_HEADER);
-        boolean stateless = (headerVersion != null && !Versions.ALL.contains(headerVersion))
-                || Versions.STATELESS_VERSIONS.contains(headerVersion)
-                || (request.getHeaders().get(SESSION_HEADER) == null && hasMetaVersion(message));
         if (stateless) {
             postStateless(request, response, callback, message, headerVersion, authentication);
         } else {
@@ -269,7 +295,10 @@ final class StreamableHttpHandler extends Handler.Abstract {
     /** 2026-07-28: {@code Mcp-Method} and {@code Mcp-Name} must repeat what the body says. */
     private static void checkRoutingHeaders(Request request, JsonRpc.Request rpc) {
         String method = request.getHeaders().get("Mcp-Method");
-        if (method != null && !method.equals(rpc.method())) {
+        if (method == null) {
+            throw new McpException(McpException.HEADER_MISMATCH, "Missing Mcp-Method header.", 400);
+        }
+        if (!method.equals(rpc.method())) {
             throw new McpException(McpException.HEADER_MISMATCH, "Mcp-Method header does not match the body.", 400);
         }
         String nameField = switch (rpc.method()) {
@@ -314,7 +343,12 @@ final class StreamableHttpHandler extends Handler.Abstract {
                 inputResponses);
     }
 
-    /** Runs a request and writes its answer as JSON, or as an SSE stream of notifications then the answer. */
+    /**
+     * Runs a request and writes its answer. When the client accepts {@code text/event-stream} and
+     * the handler sends a notification or a request before answering, the response becomes an SSE
+     * stream at that moment; otherwise it stays plain JSON (MCP §transports allows either), which
+     * keeps the common case to one write.
+     */
     private void respond(
             Request request,
             Response response,
@@ -323,66 +357,58 @@ final class StreamableHttpHandler extends Handler.Abstract {
             boolean stream,
             boolean resumable,
             ExchangeFactory factory) {
-        if (!stream) {
-            Exchange exchange = factory.create(Outbound.NONE);
-            String key = track(exchange, rpc);
-            try {
-                ObjectNode result = dispatcher.handle(rpc, exchange);
-                writeJson(response, callback, 200, JsonRpc.result(rpc.id(), result));
-            } catch (McpException e) {
-                fail(response, callback, rpc.id(), e, exchange.stateless());
-            } finally {
-                inFlight.remove(key);
-            }
-            return;
-        }
-        try {
-            dispatcher.checkAccess(rpc, factory.create(Outbound.NONE).authentication());
-        } catch (McpException e) {
-            fail(response, callback, rpc.id(), e, true);
-            return;
-        }
-        EventLog eventLog = resumable ? new EventLog(UUID.randomUUID().toString()) : null;
-        ObjectNode answer;
-        Exchange exchange;
-        SseStream sse;
-        // Errors found before anything is streamed still get their HTTP status.
-        response.setStatus(200);
-        if (eventLog != null) {
-            eventLogs.put(eventLog.streamId(), eventLog);
-        }
-        sse = SseStream.open(response, mapper, eventLog, null);
-        boolean stateless = !resumable && request.getHeaders().get(SESSION_HEADER) == null;
-        Outbound outbound = stateless ? new CancellingOutbound(sse) : sse;
-        exchange = factory.create(outbound);
-        if (stateless) {
-            ((CancellingOutbound) outbound).exchange = exchange;
+        boolean stateless = request.getHeaders().get(SESSION_HEADER) == null;
+        LazyStream lazy = stream ? new LazyStream(response, resumable, stateless) : null;
+        Exchange exchange = factory.create(lazy == null ? Outbound.NONE : lazy);
+        if (lazy != null) {
+            lazy.exchange = exchange;
         }
         String key = track(exchange, rpc);
+        ObjectNode answer;
         try {
-            if (eventLog != null) {
-                sse.prime();
+            answer = JsonRpc.result(rpc.id(), dispatcher.handle(rpc, exchange));
+        } catch (McpException e) {
+            if (lazy == null || !lazy.opened()) {
+                fail(response, callback, rpc.id(), e, exchange.stateless());
+                return;
             }
-            try {
-                answer = JsonRpc.result(rpc.id(), dispatcher.handle(rpc, exchange));
-            } catch (McpException e) {
-                answer = JsonRpc.error(rpc.id(), e.code(), e.getMessage(), e.data());
+            answer = JsonRpc.error(rpc.id(), e.code(), e.getMessage(), e.data());
+        } catch (RuntimeException e) {
+            log.error("MCP request {} failed", rpc.method(), e);
+            McpException internal = new McpException(McpException.INTERNAL_ERROR, "Internal error.", 500);
+            if (lazy == null || !lazy.opened()) {
+                fail(response, callback, rpc.id(), internal, true);
+                return;
             }
-            sse.send(answer);
+            answer = JsonRpc.error(rpc.id(), internal.code(), internal.getMessage(), null);
         } finally {
             inFlight.remove(key);
-            sse.close();
-            callback.succeeded();
         }
+        if (lazy == null || !lazy.opened()) {
+            writeJson(response, callback, 200, answer);
+            return;
+        }
+        lazy.finish(answer);
+        callback.succeeded();
     }
 
-    /** 2026-07-28: a closed response stream cancels its request. */
-    private static final class CancellingOutbound implements Outbound {
-        private final SseStream sse;
+    /** An SSE response opened on the first message a handler sends; see {@link #respond}. */
+    private final class LazyStream implements Outbound {
+        private final Response response;
+        private final boolean resumable;
+        private final boolean cancelOnClose;
+        private SseStream sse;
+        private EventLog eventLog;
         private volatile Exchange exchange;
 
-        CancellingOutbound(SseStream sse) {
-            this.sse = sse;
+        LazyStream(Response response, boolean resumable, boolean cancelOnClose) {
+            this.response = response;
+            this.resumable = resumable;
+            this.cancelOnClose = cancelOnClose;
+        }
+
+        synchronized boolean opened() {
+            return sse != null;
         }
 
         @Override
@@ -391,12 +417,33 @@ final class StreamableHttpHandler extends Handler.Abstract {
         }
 
         @Override
-        public boolean send(ObjectNode message) {
+        public synchronized boolean send(ObjectNode message) {
+            if (sse == null) {
+                response.setStatus(200);
+                if (resumable) {
+                    eventLog = new EventLog(UUID.randomUUID().toString());
+                    eventLogs.put(eventLog.streamId(), eventLog);
+                }
+                sse = SseStream.open(response, mapper, eventLog, null);
+                if (eventLog != null) {
+                    sse.prime();
+                }
+            }
             boolean sent = sse.send(message);
-            if (!sent && exchange != null) {
+            if (!sent && cancelOnClose && exchange != null) {
+                // 2026-07-28: a closed response stream cancels its request.
                 exchange.cancel();
             }
             return sent;
+        }
+
+        /** Sends the answer and ends the stream; a fully delivered stream needs no replay log. */
+        synchronized void finish(ObjectNode answer) {
+            boolean delivered = sse.send(answer);
+            sse.close();
+            if (delivered && eventLog != null) {
+                eventLogs.invalidate(eventLog.streamId());
+            }
         }
     }
 
@@ -500,7 +547,9 @@ final class StreamableHttpHandler extends Handler.Abstract {
             return;
         }
         String headerVersion = request.getHeaders().get(VERSION_HEADER);
-        if (request.getHeaders().get(SESSION_HEADER) == null && Versions.STATELESS_VERSIONS.contains(headerVersion)) {
+        if (request.getHeaders().get(SESSION_HEADER) == null
+                && headerVersion != null
+                && Versions.STATELESS_VERSIONS.contains(headerVersion)) {
             response.getHeaders().put("Allow", "POST");
             throw McpException.transport(405, "Protocol 2026-07-28 has no standalone GET stream.");
         }
@@ -532,7 +581,7 @@ final class StreamableHttpHandler extends Handler.Abstract {
             EventLog.Batch batch = eventLog.after(next, 1000);
             for (String event : batch.events()) {
                 next++;
-                if (!sse.replay(next, event)) {
+                if (!sse.replay(eventLog.streamId(), next, event)) {
                     return;
                 }
             }
@@ -681,20 +730,10 @@ final class StreamableHttpHandler extends Handler.Abstract {
     void fail(Response response, Callback callback, JsonNode id, McpException e, boolean ownStatus) {
         e.headers().forEach((name, value) -> response.getHeaders().put(name, value));
         int status = ownStatus || e.httpStatus() == 401 || e.httpStatus() == 403 ? e.httpStatus() : 200;
-        writeJson(response, callback, status, JsonRpc.error(id, e.code(), e.getMessage(), e.data()));
-    }
-
-    static List<String> headerValues(Request request, String name) {
-        List<String> values = new ArrayList<>();
-        for (HttpField field : request.getHeaders()) {
-            if (field.is(name)) {
-                values.add(field.getValue());
-            }
+        if (status == 413) {
+            // The unread body makes the connection unusable; say so, so clients do not reuse it.
+            response.getHeaders().put("Connection", "close");
         }
-        return values;
-    }
-
-    static String utf8(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
+        writeJson(response, callback, status, JsonRpc.error(id, e.code(), e.getMessage(), e.data()));
     }
 }

@@ -12,6 +12,8 @@ import org.jdbi.v3.core.Jdbi;
  * process at a time may open a given folder; run PostgreSQL to share metadata between processes.
  */
 public final class EmbeddedMetadataStore implements MetadataStore {
+    static final int POOL_SIZE = 10;
+
     private final PooledStore pooled;
 
     private EmbeddedMetadataStore(PooledStore pooled) {
@@ -30,7 +32,7 @@ public final class EmbeddedMetadataStore implements MetadataStore {
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE");
         config.setUsername("claribi");
         config.setPassword("");
-        config.setMaximumPoolSize(10);
+        config.setMaximumPoolSize(POOL_SIZE);
         return new EmbeddedMetadataStore(PooledStore.open(config));
     }
 

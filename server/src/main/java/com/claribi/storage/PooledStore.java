@@ -3,6 +3,10 @@ package com.claribi.storage;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 
@@ -39,10 +43,27 @@ final class PooledStore implements AutoCloseable {
         return jdbi;
     }
 
+    /**
+     * True when a pooled connection is handed out and validated within about a second. The pool
+     * itself may wait longer for a connection (a database that is down, or every connection busy),
+     * so the wait happens on a virtual thread that finishes and returns its connection on its own.
+     */
     boolean isReachable() {
-        try (Connection connection = dataSource.getConnection()) {
-            return connection.isValid(1);
-        } catch (Exception e) {
+        if (dataSource.isClosed()) {
+            return false;
+        }
+        FutureTask<Boolean> probe = new FutureTask<>(() -> {
+            try (Connection connection = dataSource.getConnection()) {
+                return connection.isValid(1);
+            }
+        });
+        Thread.ofVirtual().name("metadata-store-probe").start(probe);
+        try {
+            return probe.get(1500, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
             return false;
         }
     }

@@ -6,6 +6,8 @@ import org.jdbi.v3.core.Jdbi;
 
 /** Metadata in PostgreSQL ({@code CLARIBI_DB_URL=jdbc:postgresql://…}); several servers may share it. */
 public final class PostgresMetadataStore implements MetadataStore {
+    static final int POOL_SIZE = 16;
+
     private final PooledStore pooled;
 
     private PostgresMetadataStore(PooledStore pooled) {
@@ -18,7 +20,7 @@ public final class PostgresMetadataStore implements MetadataStore {
         config.setJdbcUrl(jdbcUrl);
         username.ifPresent(config::setUsername);
         password.ifPresent(config::setPassword);
-        config.setMaximumPoolSize(16);
+        config.setMaximumPoolSize(POOL_SIZE);
         return new PostgresMetadataStore(PooledStore.open(config));
     }
 

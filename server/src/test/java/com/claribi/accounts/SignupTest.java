@@ -334,6 +334,36 @@ class SignupTest {
         }
     }
 
+    @Test
+    void everyVerifyFailurePathTakesTheSameTime() throws Exception {
+        try (Fixture fixture = open(MetadataStores.EMBEDDED, 1000)) {
+            fixture.accounts().createUser("known@example.com", Optional.of(PASSWORD));
+            SignupStarted fresh = fixture.signup().register("ada@example.com", "Engines", true, "a");
+            String code = codeIn(awaitMail(1));
+            String wrong = code.equals("000000") ? "000001" : "000000";
+            SignupStarted existing = fixture.signup().register("known@example.com", "Engines", true, "a");
+            SignupStarted locked = fixture.signup().register("locked@example.com", "Engines", true, "a");
+            for (int i = 0; i < Signup.MAX_WRONG_CODES; i++) {
+                refusal(() -> fixture.signup().verify(locked.pendingId(), wrong, PASSWORD));
+            }
+
+            long wrongCode = timeOf(() -> fixture.signup().verify(fresh.pendingId(), wrong, PASSWORD));
+            long existingAccount = timeOf(() -> fixture.signup().verify(existing.pendingId(), wrong, PASSWORD));
+            long unknownPending = timeOf(() -> fixture.signup().verify("ps_" + "x".repeat(20), wrong, PASSWORD));
+            long lockedSignup = timeOf(() -> fixture.signup().verify(locked.pendingId(), wrong, PASSWORD));
+
+            for (long millis : new long[] {wrongCode, existingAccount, unknownPending, lockedSignup}) {
+                assertThat(millis).isBetween(150L, 230L);
+            }
+        }
+    }
+
+    private static long timeOf(Runnable refusedCall) {
+        long start = System.nanoTime();
+        refusal(refusedCall);
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
     private static String refusal(Runnable call) {
         try {
             call.run();

@@ -292,6 +292,45 @@ class AccountToolsTest {
                 .isLessThan(60);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(
+            strings = {
+                "{\"email\":\"ada@example.com\\r\\nBcc: eve@example.com\",\"organization_name\":\"X\",\"accept_terms\":true}",
+                "{\"email\":\"not-an-email\",\"organization_name\":\"X\",\"accept_terms\":true}",
+                "{\"email\":\"ada@example.com\",\"organization_name\":\"\",\"accept_terms\":true}",
+                "{\"email\":\"ada@example.com\",\"organization_name\":\"a\\u0000b\",\"accept_terms\":true}",
+                "{\"email\":\"ada@example.com\",\"organization_name\":\"X\",\"accept_terms\":\"yes\"}",
+                "{\"email\":[\"ada@example.com\"],\"organization_name\":\"X\",\"accept_terms\":true}",
+                "{\"organization_name\":\"X\",\"accept_terms\":true}",
+            })
+    void hostileRegisterArgumentsAreToolErrorsThatSayWhatToFix(String arguments) throws Exception {
+        McpHttpClient.Reply reply = client(null).callTool("register_account", arguments);
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.isToolError()).isTrue();
+        assertThat(reply.text()).isNotBlank().doesNotContain("Exception").doesNotContain("com.claribi");
+        assertThat(mail.getReceivedMessages()).hasSize(1);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(
+            strings = {
+                "{\"pending_id\":\"ps_x\",\"code\":\"12345\",\"password\":\"a long enough passphrase\"}",
+                "{\"pending_id\":\"ps_x\",\"code\":\"123456\",\"password\":\"short\"}",
+                "{\"pending_id\":\"' OR 1=1 --\",\"code\":\"123456\",\"password\":\"a long enough passphrase\"}",
+                "{\"pending_id\":\"ps_x\",\"code\":123456,\"password\":\"a long enough passphrase\"}",
+                "{\"pending_id\":\"ps_x\",\"code\":\"123456\"}",
+            })
+    void hostileVerifyArgumentsAreToolErrorsThatNeverEchoThePassword(String arguments) throws Exception {
+        McpHttpClient.Reply reply = client(null).callTool("verify_email", arguments);
+
+        assertThat(reply.isToolError()).isTrue();
+        assertThat(reply.text())
+                .isNotBlank()
+                .doesNotContain("a long enough passphrase")
+                .doesNotContain("short\"");
+    }
+
     private static String registerArguments(String email) {
         return "{\"email\":\"" + email + "\",\"organization_name\":\"Org\",\"accept_terms\":true}";
     }

@@ -141,6 +141,25 @@ final class ConformanceFixtures implements McpRegistry.Extension {
             return elicited(context, params);
         });
 
+        registerStatelessFixtures(registry);
+        registry.tool(new Tool(
+                "json_schema_2020_12_tool",
+                "JSON Schema 2020-12 tool",
+                "Tool with JSON Schema 2020-12 features for conformance testing (SEP-1613)",
+                json("""
+                        {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+                         "$defs": {"address": {"type": "object",
+                                               "properties": {"street": {"type": "string"}, "city": {"type": "string"}}}},
+                         "properties": {"name": {"type": "string"}, "address": {"$ref": "#/$defs/address"}},
+                         "additionalProperties": false}"""),
+                Optional.empty(),
+                Tool.Annotations.READ_ONLY,
+                List.of(),
+                Optional.empty(),
+                false,
+                false,
+                (arguments, context) -> ToolResult.text("JSON Schema 2020-12 tool called with: " + arguments)));
+
         registry.resource(new Resource(
                 "test://static-text",
                 "static-text",
@@ -208,6 +227,132 @@ final class ConformanceFixtures implements McpRegistry.Extension {
                 (arguments, context) -> List.of(
                         message(ToolResult.imageBlock(PNG, "image/png")),
                         message(textContent("Please analyze the image above.")))));
+    }
+
+    /** Fixtures of the 2026-07-28 scenarios (SEP-2575 stateless, SEP-2322 input_required). */
+    private static void registerStatelessFixtures(McpRegistry registry) {
+        tool(registry, "test_missing_capability", "{}", (arguments, context) -> {
+            ObjectNode params = NODES.objectNode().put("maxTokens", 10);
+            params.putArray("messages")
+                    .addObject()
+                    .put("role", "user")
+                    .putObject("content")
+                    .put("type", "text")
+                    .put("text", "ping");
+            context.requestFromClient("sample", "sampling/createMessage", params);
+            return ToolResult.text("sampled");
+        });
+        tool(registry, "test_streaming_elicitation", "{}", (arguments, context) -> {
+            context.progress(0, 1.0, "asking");
+            JsonNode answer = context.requestFromClient("confirm", "elicitation/create", nameQuestion("Continue?"));
+            return ToolResult.text("answered " + answer.path("action").asString(""));
+        });
+        tool(registry, "test_logging_tool", "{}", (arguments, context) -> {
+            context.log(LogLevel.INFO, "conformance", NODES.stringNode("log entry"));
+            return ToolResult.text("logged");
+        });
+        tool(registry, "test_input_required_result_elicitation", "{}", (arguments, context) -> {
+            JsonNode answer =
+                    context.requestFromClient("user_name", "elicitation/create", nameQuestion("What is your name?"));
+            return ToolResult.text(
+                    "Hello, " + answer.path("content").path("name").asString("") + "!");
+        });
+        tool(registry, "test_input_required_result_sampling", "{}", (arguments, context) -> {
+            JsonNode answer = context.requestFromClient(
+                    "capital_question",
+                    "sampling/createMessage",
+                    samplingQuestion("What is the capital of France?", 100));
+            return ToolResult.text(
+                    "Sampling said: " + answer.path("content").path("text").asString(""));
+        });
+        tool(registry, "test_input_required_result_list_roots", "{}", (arguments, context) -> {
+            JsonNode answer = context.requestFromClient("client_roots", "roots/list", NODES.objectNode());
+            return ToolResult.text("Roots: " + answer.path("roots"));
+        });
+        tool(registry, "test_input_required_result_request_state", "{}", (arguments, context) -> {
+            ObjectNode question = NODES.objectNode().put("message", "Please confirm");
+            question.set("requestedSchema", json("""
+                    {"type": "object", "properties": {"ok": {"type": "boolean"}}, "required": ["ok"]}"""));
+            context.requestFromClient("confirm", "elicitation/create", question);
+            return ToolResult.text("state-ok: the signed requestState was verified");
+        });
+        tool(registry, "test_input_required_result_tampered_state", "{}", (arguments, context) -> {
+            ObjectNode question = NODES.objectNode().put("message", "Please confirm");
+            question.set("requestedSchema", json("""
+                    {"type": "object", "properties": {"ok": {"type": "boolean"}}, "required": ["ok"]}"""));
+            context.requestFromClient("confirm", "elicitation/create", question);
+            return ToolResult.text("confirmed");
+        });
+        tool(registry, "test_input_required_result_multiple_inputs", "{}", (arguments, context) -> {
+            java.util.Map<String, CallContext.ClientRequest> requests = new java.util.LinkedHashMap<>();
+            requests.put(
+                    "user_name",
+                    new CallContext.ClientRequest("elicitation/create", nameQuestion("What is your name?")));
+            requests.put(
+                    "greeting",
+                    new CallContext.ClientRequest(
+                            "sampling/createMessage", samplingQuestion("Generate a greeting", 50)));
+            requests.put("client_roots", new CallContext.ClientRequest("roots/list", NODES.objectNode()));
+            java.util.Map<String, JsonNode> answers = context.requestFromClient(requests);
+            return ToolResult.text("Got " + answers.keySet());
+        });
+        tool(registry, "test_input_required_result_multi_round", "{}", (arguments, context) -> {
+            JsonNode name = context.requestFromClient(
+                    "step1", "elicitation/create", nameQuestion("Step 1: What is your name?"));
+            ObjectNode colour = NODES.objectNode().put("message", "Step 2: What is your favourite colour?");
+            colour.set("requestedSchema", json("""
+                    {"type": "object", "properties": {"color": {"type": "string"}}, "required": ["color"]}"""));
+            JsonNode chosen = context.requestFromClient("step2", "elicitation/create", colour);
+            return ToolResult.text(name.path("content").path("name").asString("") + " likes "
+                    + chosen.path("content").path("color").asString(""));
+        });
+        tool(registry, "test_input_required_result_capabilities", "{}", (arguments, context) -> {
+            java.util.Map<String, CallContext.ClientRequest> requests = new java.util.LinkedHashMap<>();
+            if (context.clientCapabilities().has("elicitation")) {
+                requests.put("user_name", new CallContext.ClientRequest("elicitation/create", nameQuestion("Name?")));
+            }
+            if (context.clientCapabilities().has("sampling")) {
+                requests.put(
+                        "greeting",
+                        new CallContext.ClientRequest(
+                                "sampling/createMessage", samplingQuestion("Generate a greeting", 50)));
+            }
+            if (requests.isEmpty()) {
+                return ToolResult.text("The client supports neither elicitation nor sampling.");
+            }
+            return ToolResult.text("Got " + context.requestFromClient(requests).keySet());
+        });
+        registry.prompt(new Prompt(
+                "test_input_required_result_prompt",
+                "Prompt needing input",
+                "A prompt that asks the client for context first",
+                List.of(),
+                (arguments, context) -> {
+                    ObjectNode question = NODES.objectNode().put("message", "What context should the prompt use?");
+                    question.set("requestedSchema", json("""
+                            {"type": "object", "properties": {"context": {"type": "string"}}, "required": ["context"]}"""));
+                    JsonNode answer = context.requestFromClient("user_context", "elicitation/create", question);
+                    return List.of(message(textContent("Use this context: "
+                            + answer.path("content").path("context").asString(""))));
+                }));
+    }
+
+    private static ObjectNode nameQuestion(String message) {
+        ObjectNode question = NODES.objectNode().put("message", message);
+        question.set("requestedSchema", json("""
+                {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]}"""));
+        return question;
+    }
+
+    private static ObjectNode samplingQuestion(String text, int maxTokens) {
+        ObjectNode params = NODES.objectNode().put("maxTokens", maxTokens);
+        params.putArray("messages")
+                .addObject()
+                .put("role", "user")
+                .putObject("content")
+                .put("type", "text")
+                .put("text", text);
+        return params;
     }
 
     private static ToolResult elicited(CallContext context, ObjectNode params) {

@@ -12,6 +12,11 @@ class EmbeddedMetadataStoreTest extends MetadataStoreContract {
         return MetadataStores.EMBEDDED;
     }
 
+    @Override
+    int poolSize() {
+        return EmbeddedMetadataStore.POOL_SIZE;
+    }
+
     @Test
     void keepsItsFileUnderTheMetadataFolder() {
         assertThat(folder.resolve("metadata/claribi.mv.db")).isRegularFile();

@@ -7,6 +7,7 @@ import com.claribi.platform.ClariException;
 import com.claribi.platform.ErrorCode;
 import com.claribi.testsupport.MetadataStores;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -17,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.JdbiException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,6 +37,9 @@ abstract class MetadataStoreContract {
 
     /** Which store this run proves. */
     abstract MetadataStores kind();
+
+    /** How many connections the store pools. */
+    abstract int poolSize();
 
     @BeforeEach
     void open() {
@@ -74,6 +79,25 @@ abstract class MetadataStoreContract {
         store.close();
 
         assertThat(store.isReachable()).isFalse();
+    }
+
+    @Test
+    void reachabilityAnswersPromptlyEvenWhenEveryPooledConnectionIsBusy() {
+        List<Handle> busy = new ArrayList<>();
+        try {
+            for (int i = 0; i < poolSize(); i++) {
+                busy.add(store.jdbi().open());
+            }
+            long started = System.nanoTime();
+
+            boolean reachable = store.isReachable();
+
+            assertThat(reachable).isFalse();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+        } finally {
+            busy.forEach(Handle::close);
+        }
+        assertThat(store.isReachable()).isTrue();
     }
 
     @Test
@@ -181,7 +205,7 @@ abstract class MetadataStoreContract {
         assertThat(names()).hasSize(threads * rowsEach).doesNotHaveDuplicates();
     }
 
-    private static int insert(org.jdbi.v3.core.Handle handle, String name) {
+    private static int insert(Handle handle, String name) {
         return handle.createUpdate("INSERT INTO contract_probe (name) VALUES (:name)")
                 .bind("name", name)
                 .execute();

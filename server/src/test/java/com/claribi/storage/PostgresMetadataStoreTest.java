@@ -1,16 +1,24 @@
 package com.claribi.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.claribi.platform.Config;
 import com.claribi.testsupport.MetadataStores;
 import com.claribi.testsupport.TestPostgres;
+import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class PostgresMetadataStoreTest extends MetadataStoreContract {
     @Override
     MetadataStores kind() {
         return MetadataStores.POSTGRESQL;
+    }
+
+    @Override
+    int poolSize() {
+        return PostgresMetadataStore.POOL_SIZE;
     }
 
     @Test
@@ -30,6 +38,22 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
                             .mapTo(String.class)
                             .one());
             assertThat(value).isEqualTo("still here");
+        }
+    }
+
+    @Test
+    void anUnreachableServerFailsStartupQuicklyWithoutShowingThePassword() {
+        long started = System.nanoTime();
+
+        Throwable failure = catchThrowable(() -> PostgresMetadataStore.open(
+                "jdbc:postgresql://127.0.0.1:1/claribi?password=hunter2",
+                Optional.of("claribi"),
+                Optional.of("hunter3")));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        assertThat(failure).isInstanceOf(RuntimeException.class);
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            assertThat(String.valueOf(cause.getMessage())).doesNotContain("hunter");
         }
     }
 

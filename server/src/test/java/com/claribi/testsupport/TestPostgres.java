@@ -44,6 +44,7 @@ public final class TestPostgres {
     private static final String PREFIX = "jdbc:postgresql://";
     private static final AtomicInteger databases = new AtomicInteger();
     private static Server server;
+    private static RuntimeException unavailable;
 
     private TestPostgres() {}
 
@@ -62,9 +63,17 @@ public final class TestPostgres {
     }
 
     private static synchronized Server server() {
+        if (unavailable != null) {
+            throw unavailable;
+        }
         if (server == null) {
             String url = System.getenv(URL_VARIABLE);
-            server = url == null || url.isBlank() ? PrivateCluster.start() : External.of(url.trim());
+            try {
+                server = url == null || url.isBlank() ? PrivateCluster.start() : External.of(url.trim());
+            } catch (RuntimeException e) {
+                unavailable = e; // fail every later test at once, with the same explanation
+                throw e;
+            }
         }
         return server;
     }
