@@ -93,8 +93,9 @@ public final class WebApp extends Handler.Abstract {
     }
 
     public void register(HttpServer.Routes routes) {
+        // "/" alone would be Jetty's default mapping (every unknown path): the root is mapped exactly.
+        routes.add("^/$", this);
         for (String path : List.of(
-                "/",
                 "/sign-in",
                 "/sign-up",
                 "/sign-up/verify",

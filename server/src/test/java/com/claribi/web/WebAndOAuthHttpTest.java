@@ -276,6 +276,72 @@ class WebAndOAuthHttpTest {
         assertThat(process.exitValue()).as(transcript.toString()).isZero();
     }
 
+    @Test
+    void anOAuthTokenWorksAtMcpLikeAKeyWithScopesEnforcedAndIsRefusedAtRest() throws Exception {
+        String redirect = "http://127.0.0.1:9/cb";
+        String clientId = register(redirect);
+        String verifier = "v".repeat(50);
+        String challenge = java.util.Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        String authorize = base + "/mcp/v1/oauth/authorize?response_type=code&client_id=" + clientId + "&redirect_uri="
+                + URLEncoder.encode(redirect, StandardCharsets.UTF_8) + "&code_challenge=" + challenge
+                + "&code_challenge_method=S256&scope=billing%3Aread&state=xyz&resource="
+                + URLEncoder.encode(base + "/mcp/v1", StandardCharsets.UTF_8);
+        String session = signIn();
+        HttpResponse<String> consent = get(authorize, "Cookie", session);
+        HttpResponse<String> allowed = post(
+                "/mcp/v1/oauth/authorize",
+                "application/x-www-form-urlencoded",
+                "csrf=" + hidden(consent.body(), "csrf") + "&decision=allow&request="
+                        + URLEncoder.encode(htmlDecode(hidden(consent.body(), "request")), StandardCharsets.UTF_8),
+                "Cookie",
+                session,
+                "Origin",
+                base);
+        URI back = URI.create(allowed.headers().firstValue("location").orElseThrow());
+        assertThat(back.toString()).startsWith(redirect + "?code=").contains("state=xyz");
+        String code = back.getQuery().replaceAll(".*code=([^&]+).*", "$1");
+        HttpResponse<String> token = post(
+                "/mcp/v1/oauth/token",
+                "application/x-www-form-urlencoded",
+                "grant_type=authorization_code&code=" + code + "&code_verifier=" + verifier + "&client_id=" + clientId
+                        + "&redirect_uri=" + URLEncoder.encode(redirect, StandardCharsets.UTF_8));
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+        String access = Json.mapper().readTree(token.body()).get("access_token").asString();
+
+        String[] headers = {"Accept", "application/json, text/event-stream", "Authorization", "Bearer " + access};
+        HttpResponse<String> initialized = post(
+                "/mcp/v1/",
+                "application/json",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
+                        + "\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}",
+                headers);
+        List<String> call = new ArrayList<>(List.of(headers));
+        call.addAll(List.of("MCP-Protocol-Version", "2025-06-18"));
+        initialized.headers().firstValue("mcp-session-id").ifPresent(id -> call.addAll(List.of("Mcp-Session-Id", id)));
+        HttpResponse<String> billing = post(
+                "/mcp/v1/",
+                "application/json",
+                "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"get_billing_status\",\"arguments\":{}}}",
+                call.toArray(String[]::new));
+        assertThat(billing.statusCode()).isEqualTo(200);
+        assertThat(billing.body()).contains("trial").doesNotContain("\"isError\":true");
+        HttpResponse<String> usage = post(
+                "/mcp/v1/",
+                "application/json",
+                "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"get_usage\",\"arguments\":{}}}",
+                call.toArray(String[]::new));
+        assertThat(usage.statusCode()).isEqualTo(403);
+        assertThat(usage.headers().firstValue("www-authenticate").orElse(""))
+                .contains("insufficient_scope", "scope=\"usage:read\"");
+
+        HttpResponse<String> rest = get("/api/v1/account", "Authorization", "Bearer " + access);
+        assertThat(rest.statusCode()).isEqualTo(401);
+        assertThat(rest.body()).contains("/mcp/v1/");
+    }
+
     /** Consent the way the browser does: load the page, post Allow with its CSRF token, follow to the client. */
     private void approveInBrowserless(String authorizeUrl, String session) throws Exception {
         HttpResponse<String> consent = get(authorizeUrl, "Cookie", session);
