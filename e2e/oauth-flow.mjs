@@ -120,7 +120,6 @@ try {
   ]);
   emit("callback", {
     has_code: returned.searchParams.has("code"),
-    state_matches: true,
     iss: returned.searchParams.get("iss"),
     error: returned.searchParams.get("error"),
   });
