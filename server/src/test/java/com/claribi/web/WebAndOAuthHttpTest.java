@@ -229,6 +229,20 @@ class WebAndOAuthHttpTest {
                 "Origin",
                 "https://attacker.example");
         assertThat(crossSite.statusCode()).isEqualTo(403);
+        HttpResponse<String> denied = post(
+                "/mcp/v1/oauth/authorize",
+                "application/x-www-form-urlencoded",
+                "csrf=" + hidden(consent.body(), "csrf") + "&decision=deny&request="
+                        + URLEncoder.encode(htmlDecode(hidden(consent.body(), "request")), StandardCharsets.UTF_8),
+                "Cookie",
+                session,
+                "Origin",
+                base);
+        assertThat(denied.statusCode()).isEqualTo(303);
+        assertThat(denied.headers().firstValue("location").orElseThrow())
+                .startsWith("http://127.0.0.1:9/cb?error=access_denied")
+                .contains("state=s1")
+                .doesNotContain("code=");
     }
 
     @Test
