@@ -5,10 +5,16 @@ import com.claribi.accounts.Mailer;
 import com.claribi.accounts.Signup;
 import com.claribi.auth.Authenticator;
 import com.claribi.auth.KeyAuthenticator;
+import com.claribi.auth.oauth.AuthorizationServer;
+import com.claribi.auth.oauth.OAuthAuthenticator;
+import com.claribi.auth.oauth.OAuthRoutes;
 import com.claribi.billing.Plans;
 import com.claribi.billing.Pricing;
 import com.claribi.http.HttpServer;
 import com.claribi.http.OpsRoutes;
+import com.claribi.ingest.HostResolver;
+import com.claribi.ingest.SourceFormat;
+import com.claribi.ingest.UrlFetcher;
 import com.claribi.mcp.AccountTools;
 import com.claribi.mcp.McpRegistry;
 import com.claribi.mcp.McpServer;
@@ -17,6 +23,7 @@ import com.claribi.platform.Config;
 import com.claribi.rest.RestApi;
 import com.claribi.storage.MetadataStore;
 import com.claribi.storage.WorkspaceDatabases;
+import com.claribi.web.WebApp;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -24,11 +31,16 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,11 +115,29 @@ public final class Application implements AutoCloseable {
                     new Signup(accounts, mailer, Signup.Settings.defaults(pricing.signupTier(), pricing.trialDays()));
             opened.push(signup);
             Plans plans = new Plans(pricing, accounts, metadata.jdbi(), clock);
-            Authenticator authenticator = new KeyAuthenticator(accounts, publicUrlOnceBound::get);
+            // Client ID Metadata Documents are fetched with ingestion's SSRF-safe fetcher (SPEC §6),
+            // with limits sized for a small JSON document.
+            UrlFetcher metadataDocuments = new UrlFetcher(
+                    new UrlFetcher.Limits(
+                            64 * 1024, 3, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(10)),
+                    config.urlFetchAllowlist(),
+                    HostResolver.system());
+            opened.push(metadataDocuments);
+            AuthorizationServer oauth = new AuthorizationServer(
+                    metadata.jdbi(),
+                    accounts,
+                    clock,
+                    publicUrlOnceBound::get,
+                    AuthorizationServer.Settings.defaults(),
+                    documentUrl -> fetchMetadataDocument(metadataDocuments, documentUrl));
+            Authenticator authenticator =
+                    new OAuthAuthenticator(new KeyAuthenticator(accounts, publicUrlOnceBound::get), oauth);
 
             HttpServer.Routes routes = new HttpServer.Routes();
             OpsRoutes.register(routes, metadata::isReachable, metrics);
             routes.add(RestApi.PREFIX + "/*", new RestApi(authenticator, accounts, plans));
+            new OAuthRoutes(oauth).register(routes);
+            new WebApp(accounts, signup, oauth, metadata.jdbi(), clock, publicUrlOnceBound::get).register(routes);
 
             McpRegistry mcpRegistry = new McpRegistry();
             McpTools.register(mcpRegistry, pricing);
@@ -178,6 +208,25 @@ public final class Application implements AutoCloseable {
                 opened.pop().close();
             } catch (Exception e) {
                 collector.addSuppressed(e);
+            }
+        }
+    }
+
+    private static String fetchMetadataDocument(UrlFetcher fetcher, URI documentUrl) {
+        Path file = null;
+        try {
+            file = Files.createTempFile("claribi-client-metadata", ".json");
+            fetcher.fetch(documentUrl.toString(), file, Optional.of(SourceFormat.JSON));
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("the document could not be read");
+        } finally {
+            if (file != null) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // a leftover temp file holds only public client metadata
+                }
             }
         }
     }
