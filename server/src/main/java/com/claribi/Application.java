@@ -9,11 +9,18 @@ import com.claribi.billing.Plans;
 import com.claribi.billing.Pricing;
 import com.claribi.http.HttpServer;
 import com.claribi.http.OpsRoutes;
+import com.claribi.ingest.DataSourceCatalog;
+import com.claribi.ingest.DataSources;
+import com.claribi.ingest.IngestLimits;
+import com.claribi.ingest.Ingestor;
+import com.claribi.ingest.UrlFetcher;
 import com.claribi.mcp.AccountTools;
+import com.claribi.mcp.DataSourceTools;
 import com.claribi.mcp.McpRegistry;
 import com.claribi.mcp.McpServer;
 import com.claribi.mcp.McpTools;
 import com.claribi.platform.Config;
+import com.claribi.platform.Json;
 import com.claribi.rest.RestApi;
 import com.claribi.storage.MetadataStore;
 import com.claribi.storage.WorkspaceDatabases;
@@ -105,19 +112,32 @@ public final class Application implements AutoCloseable {
             Plans plans = new Plans(pricing, accounts, metadata.jdbi(), clock);
             Authenticator authenticator = new KeyAuthenticator(accounts, publicUrlOnceBound::get);
 
+            UrlFetcher urlFetcher = UrlFetcher.create(config);
+            opened.push(urlFetcher);
+            DataSources dataSources = new DataSources(
+                    new DataSourceCatalog(metadata.jdbi(), Json.mapper(), clock),
+                    new Ingestor(IngestLimits.defaults(), clock),
+                    urlFetcher,
+                    workspaces,
+                    plans,
+                    2);
+            opened.push(dataSources);
+
             HttpServer.Routes routes = new HttpServer.Routes();
             OpsRoutes.register(routes, metadata::isReachable, metrics);
-            routes.add(RestApi.PREFIX + "/*", new RestApi(authenticator, accounts, plans));
+            routes.add(RestApi.PREFIX + "/*", new RestApi(authenticator, accounts, plans, dataSources));
 
             McpRegistry mcpRegistry = new McpRegistry();
             McpTools.register(mcpRegistry, pricing);
             AccountTools.register(mcpRegistry, signup, plans, publicUrlOnceBound::get);
+            DataSourceTools.register(mcpRegistry, dataSources);
             for (McpRegistry.Extension extension : mcpExtensions) {
                 extension.register(mcpRegistry);
             }
             McpServer mcp =
                     McpServer.create(config, metadata, authenticator, AccountTools.tierPolicy(plans), mcpRegistry);
             mcp.register(routes);
+            DataSourceTools.notifyChanges(dataSources, mcp);
 
             HttpServer http = HttpServer.start(config.bind(), config.port(), routes, Duration.ofSeconds(20));
             opened.push(http);
@@ -126,6 +146,7 @@ public final class Application implements AutoCloseable {
             publicUrlOnceBound.set(publicUrl);
             mcp.serving(publicUrl);
             opened.push(mcp);
+            dataSources.resumeInterrupted();
             log.info("clariBI listening on {}:{} (public URL {})", config.bind(), http.port(), publicUrl);
             return new Application(opened, http, publicUrl, accounts, signup, plans, authenticator);
         } catch (RuntimeException e) {
