@@ -103,8 +103,8 @@ public final class DataSourceTools {
                          "properties": {
                            "name": {"type": "string", "minLength": 1, "maxLength": 200,
                                     "description": "A name for the data source, such as the file name."},
-                           "format": {"type": "string", "enum": ["csv", "tsv", "json", "excel", "text", "pdf"],
-                                      "description": "The file's format; excel covers .xlsx and .xls."},
+                           "format": {"type": "string", "maxLength": 16,
+                                      "description": "The file's format: csv, tsv, json, excel (.xlsx or .xls), text or pdf."},
                            "data_base64": {"type": "string",
                                            "description": "The file's bytes, standard base64."},
                            "wait_seconds": {"type": "integer", "minimum": 0, "maximum": 60, "default": 0,
@@ -143,8 +143,8 @@ public final class DataSourceTools {
                                     "description": "A name for the data source."},
                            "url": {"type": "string", "minLength": 1, "maxLength": 4096,
                                    "description": "A public http or https URL."},
-                           "format": {"type": "string", "enum": ["csv", "tsv", "json", "excel", "text", "pdf"],
-                                      "description": "The file's format, when detection should be overridden."},
+                           "format": {"type": "string", "maxLength": 16,
+                                      "description": "csv, tsv, json, excel, text or pdf, when detection should be overridden."},
                            "wait_seconds": {"type": "integer", "minimum": 0, "maximum": 60, "default": 0,
                                             "description": "How long to wait for processing to finish."}
                          }}"""),
