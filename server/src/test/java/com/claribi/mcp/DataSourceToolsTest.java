@@ -480,6 +480,78 @@ class DataSourceToolsTest {
                 .isEqualTo("ready");
     }
 
+    @Test
+    void aSubscribedSessionIsToldWhenItsDataSourceChanges() throws Exception {
+        McpHttpClient client = client(key);
+        String id = client.callTool("upload_data_source", uploadArguments("Orders", "csv", base64(CSV), 30))
+                .result()
+                .path("structuredContent")
+                .path("data_source_id")
+                .asString();
+        Session session = new Session(key);
+        String uri = "claribi://data-sources/" + id;
+        assertThat(session.post("resources/subscribe", "{\"uri\":\"" + uri + "\"}"))
+                .doesNotContain("\"error\"");
+        HttpResponse<java.util.stream.Stream<String>> stream = session.openGetStream();
+        java.util.concurrent.CompletableFuture<String> notified =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> stream.body()
+                        .filter(line -> line.contains("notifications/resources/updated"))
+                        .findFirst()
+                        .orElse(""));
+        Thread.sleep(200);
+        assertThat(rest("DELETE", "/api/v1/data-sources/" + id, restKey).statusCode())
+                .isEqualTo(204);
+        assertThat(notified.get(10, java.util.concurrent.TimeUnit.SECONDS)).contains(uri);
+    }
+
+    @Test
+    void cancellingAWaitingUploadCancelsItsJobAndPublishesNothing() throws Exception {
+        StringBuilder csv = new StringBuilder("order_id,region,amount,ordered_on\n");
+        for (int row = 1; row <= 400_000; row++) {
+            csv.append(row)
+                    .append(",EMEA,")
+                    .append(row % 997)
+                    .append(".5,2024-01-")
+                    .append(1 + row % 28)
+                    .append('\n');
+        }
+        Session session = new Session(key);
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> call = session.postAsync(
+                "tools/call",
+                "{\"name\":\"upload_data_source\",\"arguments\":"
+                        + uploadArguments("Big", "csv", base64(csv.toString()), 60) + "}");
+        int requestId = session.lastId();
+        McpHttpClient client = client(key);
+        String id = null;
+        for (int attempt = 0; attempt < 300 && id == null; attempt++) {
+            JsonNode listed =
+                    client.callTool("list_data_sources", "{}").result().path("structuredContent");
+            if (listed.path("data_sources").size() > 0) {
+                id = listed.path("data_sources").path(0).path("data_source_id").asString();
+            } else {
+                Thread.sleep(50);
+            }
+        }
+        assertThat(id).as("the upload was accepted").isNotNull();
+        session.notify("notifications/cancelled", "{\"requestId\":" + requestId + ",\"reason\":\"user stopped it\"}");
+        JsonNode finished = null;
+        for (int attempt = 0; attempt < 600; attempt++) {
+            finished = client.callTool("get_data_source", "{\"data_source_id\":\"" + id + "\"}")
+                    .result()
+                    .path("structuredContent");
+            if (!finished.path("status").asString().equals("processing")) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(finished.path("status").asString()).isEqualTo("failed");
+        assertThat(finished.path("failure_reason").asString()).contains("cancelled");
+        assertThat(finished.has("tables")).isFalse();
+        assertThat(application.plans().usage(workspaceId).of(Quota.DATA_SOURCES).used())
+                .isZero();
+        call.cancel(true);
+    }
+
     private HttpResponse<String> rest(String method, String path, String bearer) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(application.publicUrl() + path))
                 .header("Authorization", "Bearer " + bearer)
@@ -511,12 +583,35 @@ class DataSourceToolsTest {
             send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
         }
 
-        String post(String method, String params) throws Exception {
-            return send("{\"jsonrpc\":\"2.0\",\"id\":" + (++ids) + ",\"method\":\"" + method + "\",\"params\":" + params
-                    + "}");
+        int lastId() {
+            return ids;
         }
 
-        private String send(String body) throws Exception {
+        void notify(String method, String params) throws Exception {
+            send("{\"jsonrpc\":\"2.0\",\"method\":\"" + method + "\",\"params\":" + params + "}");
+        }
+
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> postAsync(String method, String params) {
+            String body = "{\"jsonrpc\":\"2.0\",\"id\":" + (++ids) + ",\"method\":\"" + method + "\",\"params\":"
+                    + params + "}";
+            return http.sendAsync(request(body).build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        HttpResponse<java.util.stream.Stream<String>> openGetStream() throws Exception {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(application.publicUrl() + "/mcp/v1/"))
+                    .header("Accept", "text/event-stream")
+                    .header("Authorization", "Bearer " + bearer)
+                    .header("Mcp-Session-Id", sessionId)
+                    .header("MCP-Protocol-Version", "2025-06-18")
+                    .GET()
+                    .build();
+            HttpResponse<java.util.stream.Stream<String>> response =
+                    http.send(request, HttpResponse.BodyHandlers.ofLines());
+            assertThat(response.statusCode()).isEqualTo(200);
+            return response;
+        }
+
+        private HttpRequest.Builder request(String body) {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(application.publicUrl() + "/mcp/v1/"))
                     .header("Content-Type", "application/json")
                     .header("Accept", "application/json, text/event-stream")
@@ -525,7 +620,16 @@ class DataSourceToolsTest {
             if (sessionId != null) {
                 request.header("Mcp-Session-Id", sessionId).header("MCP-Protocol-Version", "2025-06-18");
             }
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return request;
+        }
+
+        String post(String method, String params) throws Exception {
+            return send("{\"jsonrpc\":\"2.0\",\"id\":" + (++ids) + ",\"method\":\"" + method + "\",\"params\":" + params
+                    + "}");
+        }
+
+        private String send(String body) throws Exception {
+            HttpResponse<String> response = http.send(request(body).build(), HttpResponse.BodyHandlers.ofString());
             response.headers().firstValue("Mcp-Session-Id").ifPresent(id -> sessionId = id);
             return response.body();
         }
