@@ -333,12 +333,12 @@ public final class DataSourceTools {
                     }
                     columnNode
                             .put("null_count", column.nullCount())
-                            .put("null_share", column.nullShare())
+                            .put("null_share", Double.isFinite(column.nullShare()) ? column.nullShare() : 0.0)
                             .put("distinct_count", column.distinctCount())
                             .put("distinct_approximate", column.distinctApproximate());
                     columnNode.put("min", column.min());
                     columnNode.put("max", column.max());
-                    if (column.mean() != null) {
+                    if (column.mean() != null && Double.isFinite(column.mean())) {
                         columnNode.put("mean", column.mean());
                     }
                     ArrayNode top = columnNode.putArray("top_values");

@@ -93,12 +93,13 @@ final class DataSourceRoutes {
                                     .map(hint -> hint.name().toLowerCase(Locale.ROOT))
                                     .toList());
                     columnJson.put("null_count", column.nullCount());
-                    columnJson.put("null_share", column.nullShare());
+                    columnJson.put("null_share", Double.isFinite(column.nullShare()) ? column.nullShare() : 0.0);
                     columnJson.put("distinct_count", column.distinctCount());
                     columnJson.put("distinct_approximate", column.distinctApproximate());
                     columnJson.put("min", column.min());
                     columnJson.put("max", column.max());
-                    columnJson.put("mean", column.mean());
+                    columnJson.put(
+                            "mean", column.mean() != null && Double.isFinite(column.mean()) ? column.mean() : null);
                     columnJson.put(
                             "top_values",
                             column.topValues().stream()
