@@ -278,13 +278,17 @@ public final class DataSourceTools {
         int waitSeconds = arguments.path("wait_seconds").asInt(0);
         DataSourceRecord record = accepted;
         if (waitSeconds > 0) {
+            java.util.concurrent.atomic.AtomicInteger reported = new java.util.concurrent.atomic.AtomicInteger();
             record = dataSources.await(
                     accepted.workspaceId(),
                     accepted.id(),
                     Duration.ofSeconds(waitSeconds),
-                    phase -> context.progress(phase.step(), (double) DataSources.Phase.steps(), phase.words()),
+                    phase -> {
+                        reported.set(phase.step());
+                        context.progress(phase.step(), (double) DataSources.Phase.steps(), phase.words());
+                    },
                     context::cancelled);
-            if (record.status() != DataSourceStatus.PROCESSING) {
+            if (record.status() != DataSourceStatus.PROCESSING && reported.get() < DataSources.Phase.steps()) {
                 context.progress(DataSources.Phase.steps(), (double) DataSources.Phase.steps(), "done");
             }
         }
