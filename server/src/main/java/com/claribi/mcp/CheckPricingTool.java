@@ -17,8 +17,8 @@ final class CheckPricingTool {
     private CheckPricingTool() {}
 
     static Tool create(Pricing pricing) {
-        ObjectNode structured = structured(pricing);
-        String summary = summary(pricing);
+        // Built once and returned from every call, never modified (see Tool.Handler).
+        ToolResult result = ToolResult.structured(structured(pricing), summary(pricing));
         return new Tool(
                 "check_pricing",
                 "Check clariBI pricing",
@@ -33,7 +33,7 @@ final class CheckPricingTool {
                 Optional.empty(),
                 false,
                 false,
-                (arguments, context) -> ToolResult.structured(structured.deepCopy(), summary));
+                (arguments, context) -> result);
     }
 
     private static ObjectNode structured(Pricing pricing) {

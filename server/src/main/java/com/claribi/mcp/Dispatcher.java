@@ -11,12 +11,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.io.SerializedString;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.util.RawValue;
 
 /**
  * Answers MCP requests from the registry, independent of the transport. Protocol misuse is thrown
@@ -34,6 +38,8 @@ final class Dispatcher {
     private final String serverVersion;
     private final String resourceMetadataUrl;
     private final RequestState requestState;
+    /** Per tool name; see {@link #renderedResult}. */
+    private final ConcurrentMap<String, Rendered> rendered = new ConcurrentHashMap<>();
 
     Dispatcher(
             McpRegistry registry,
@@ -298,8 +304,54 @@ final class Dispatcher {
             return toolResult(ToolResult.error(describeProblems(name, problems)));
         }
         return withInputs(
-                request, exchange, "tools/call:" + name, () -> toolResult(run(tool, argumentObject, exchange)));
+                request,
+                exchange,
+                "tools/call:" + name,
+                () -> renderedResult(name, run(tool, argumentObject, exchange)));
     }
+
+    /**
+     * The wire form of a handler's result. A handler returning the very same {@link ToolResult}
+     * instance again (reference data built once, see {@link Tool.Handler}) gets its content and
+     * structured content rendered to JSON bytes once and spliced into every later answer, so such a
+     * call neither copies nor re-serialises the tree. Other results are answered as they are.
+     */
+    private ObjectNode renderedResult(String toolName, ToolResult result) {
+        Rendered last = rendered.get(toolName);
+        if (last == null || last.source() != result) {
+            rendered.put(toolName, new Rendered(result, null, null));
+            return toolResult(result);
+        }
+        if (last.content() == null) {
+            last = new Rendered(
+                    result,
+                    raw(JsonRpc.NODES.arrayNode().addAll(result.content())),
+                    result.structuredContent().map(Dispatcher::raw).orElse(null));
+            rendered.put(toolName, last);
+        }
+        ObjectNode node = JsonRpc.NODES.objectNode();
+        node.putRawValue("content", last.content());
+        if (last.structuredContent() != null) {
+            node.putRawValue("structuredContent", last.structuredContent());
+        }
+        node.put("isError", result.isError());
+        return node;
+    }
+
+    /** JSON text whose UTF-8 bytes are encoded once and copied as they are on every write. */
+    private static RawValue raw(JsonNode node) {
+        SerializedString json = new SerializedString(node.toString());
+        json.asUnquotedUTF8();
+        return new RawValue(json);
+    }
+
+    /**
+     * The last result instance a tool returned, with its rendered JSON once it came back twice.
+     *
+     * @param content null until rendered
+     * @param structuredContent null until rendered or when the result has none
+     */
+    private record Rendered(ToolResult source, RawValue content, RawValue structuredContent) {}
 
     private static ToolResult run(Tool tool, ObjectNode arguments, Exchange exchange) {
         String name = tool.name();

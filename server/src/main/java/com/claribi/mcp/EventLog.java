@@ -9,13 +9,14 @@ import java.util.List;
  * event data; later events are still delivered live but cannot be replayed. Thread-safe.
  */
 final class EventLog {
-    static final int MAX_BYTES = 1024 * 1024;
+    static final int MAX_BYTES = 256 * 1024;
 
     private final String streamId;
     private final List<String> events = new ArrayList<>();
     private int bytes;
     private int sequence;
     private boolean complete;
+    private volatile boolean delivered;
 
     EventLog(String streamId) {
         this.streamId = streamId;
@@ -34,6 +35,15 @@ final class EventLog {
         }
         notifyAll();
         return sequence;
+    }
+
+    /** The answer was written to the client's connection (which may still have broken). */
+    void markDelivered() {
+        delivered = true;
+    }
+
+    boolean delivered() {
+        return delivered;
     }
 
     synchronized void complete() {

@@ -22,6 +22,7 @@ final class Exchange implements CallContext {
     private final String protocolVersion;
     private final Optional<SessionStore.Session> session;
     private final Authentication authentication;
+    private final Optional<String> clientAddress;
     private final ObjectNode clientCapabilities;
     private final Optional<LogLevel> logLevel;
     private final Outbound outbound;
@@ -32,6 +33,7 @@ final class Exchange implements CallContext {
     private final Map<String, ObjectNode> missingInputs = new LinkedHashMap<>();
 
     /**
+     * @param clientAddress the caller's IP address as the connection shows it
      * @param logLevel the least severe level the client wants; empty sends no log notifications
      * @param inputResponses 2026-07-28 answers to earlier {@code input_required} results, by key
      */
@@ -39,6 +41,7 @@ final class Exchange implements CallContext {
             String protocolVersion,
             Optional<SessionStore.Session> session,
             Authentication authentication,
+            Optional<String> clientAddress,
             ObjectNode clientCapabilities,
             Optional<LogLevel> logLevel,
             Outbound outbound,
@@ -48,12 +51,18 @@ final class Exchange implements CallContext {
         this.protocolVersion = Objects.requireNonNull(protocolVersion, "protocolVersion");
         this.session = Objects.requireNonNull(session, "session");
         this.authentication = Objects.requireNonNull(authentication, "authentication");
+        this.clientAddress = Objects.requireNonNull(clientAddress, "clientAddress");
         this.clientCapabilities = Objects.requireNonNull(clientCapabilities, "clientCapabilities");
         this.logLevel = Objects.requireNonNull(logLevel, "logLevel");
         this.outbound = Objects.requireNonNull(outbound, "outbound");
         this.progressToken = progressToken;
         this.clientRequests = clientRequests;
         this.inputResponses = inputResponses;
+    }
+
+    @Override
+    public Optional<String> clientAddress() {
+        return clientAddress;
     }
 
     boolean stateless() {

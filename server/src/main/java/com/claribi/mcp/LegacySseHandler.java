@@ -92,6 +92,7 @@ final class LegacySseHandler {
         JsonRpc.Message message = JsonRpc.parse(parsed);
         streamable.checkBodySize(message, body.length);
         Authentication authentication = streamable.authenticate(request);
+        Optional<String> clientAddress = StreamableHttpHandler.clientAddress(request);
         switch (message) {
             case JsonRpc.Response answer -> server.clientRequests().complete(session.id(), answer);
             case JsonRpc.Notification notification -> streamable.notification(session.id(), notification);
@@ -100,14 +101,20 @@ final class LegacySseHandler {
                     throw server.dispatcher().unauthorized(refusal, "");
                 }
                 server.dispatcher().checkAccess(rpc, authentication);
-                Thread.ofVirtual().name("mcp-sse-request").start(() -> run(session, rpc, authentication));
+                Thread.ofVirtual()
+                        .name("mcp-sse-request")
+                        .start(() -> run(session, rpc, authentication, clientAddress));
             }
         }
         response.setStatus(202);
         callback.succeeded();
     }
 
-    private void run(SessionStore.Session session, JsonRpc.Request rpc, Authentication authentication) {
+    private void run(
+            SessionStore.Session session,
+            JsonRpc.Request rpc,
+            Authentication authentication,
+            Optional<String> clientAddress) {
         Outbound outbound = new Outbound() {
             @Override
             public boolean streaming() {
@@ -146,6 +153,7 @@ final class LegacySseHandler {
                         current.protocolVersion(),
                         Optional.of(current),
                         authentication,
+                        clientAddress,
                         capabilities,
                         Optional.of(current.logLevel()
                                 .flatMap(LogLevel::fromWireName)

@@ -16,12 +16,19 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * MCP sessions as rows of {@code mcp_sessions}, so every server process on the same database
- * serves them. Lookups are cached for {@link #CACHE_TTL}: a session ended by another process is
- * refused here within that time, one ended by this process at once. Idle sessions expire after
- * {@link #IDLE_TIMEOUT}. Thread-safe.
+ * serves them. A session ended or expired is refused at once by every process (MCP 2025-11-25
+ * §basic/transports "Session Management": a terminated session MUST be answered with 404):
+ *
+ * <ul>
+ *   <li>embedded H2: only one process can open the database (file lock), so every change goes
+ *       through this store and a local cache, updated on every change, is exact;
+ *   <li>PostgreSQL: several processes may share the database, so every lookup reads the row (a
+ *       primary-key lookup) and nothing is cached.
+ * </ul>
+ *
+ * Idle sessions expire after {@link #IDLE_TIMEOUT}. Thread-safe.
  */
 final class SessionStore {
-    static final Duration CACHE_TTL = Duration.ofSeconds(2);
     static final Duration IDLE_TIMEOUT = Duration.ofHours(24);
     /** {@code last_seen_at} is written at most this often per session, keeping writes off the hot path. */
     private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(5);
@@ -29,7 +36,8 @@ final class SessionStore {
     private final Jdbi jdbi;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
-    private final Cache<String, Session> cache;
+    /** Live sessions by id, embedded store only; empty when every lookup must read the row. */
+    private final Optional<Cache<String, Session>> cache;
 
     /**
      * @param clientCapabilities the JSON object the client declared, as text
@@ -55,10 +63,13 @@ final class SessionStore {
     SessionStore(MetadataStore metadata, Clock clock) {
         this.jdbi = metadata.jdbi();
         this.clock = clock;
-        this.cache = Caffeine.newBuilder()
-                .expireAfterWrite(CACHE_TTL)
-                .maximumSize(50_000)
-                .build();
+        // Evicting an entry only costs a later read of the row, so the bounds are about memory.
+        this.cache = metadata.kind() == MetadataStore.Kind.EMBEDDED
+                ? Optional.of(Caffeine.newBuilder()
+                        .expireAfterAccess(Duration.ofMinutes(30))
+                        .maximumSize(50_000)
+                        .build())
+                : Optional.empty();
     }
 
     /** Creates a session with a 256-bit random id, visible ASCII only (base64url). */
@@ -87,7 +98,7 @@ final class SessionStore {
                 limit(capabilities, 8000),
                 Optional.empty(),
                 now.toInstant(ZoneOffset.UTC));
-        cache.put(id, session);
+        cache.ifPresent(sessions -> sessions.put(id, session));
         return session;
     }
 
@@ -96,10 +107,31 @@ final class SessionStore {
         if (id == null || id.length() > 64) {
             return Optional.empty();
         }
-        Session cached = cache.getIfPresent(id);
-        if (cached != null) {
-            return Optional.of(cached);
+        if (cache.isEmpty()) {
+            return load(id).map(this::touched);
         }
+        Cache<String, Session> sessions = cache.get();
+        // Caffeine computes a missing entry atomically per key, and invalidate() waits for such a
+        // computation, so a change written before its invalidate() can never be overwritten here.
+        Session cached = sessions.get(id, key -> load(key).map(this::touched).orElse(null));
+        if (cached == null) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        if (expired(cached, now)) {
+            sessions.asMap().remove(id, cached);
+            return Optional.empty();
+        }
+        if (needsTouch(cached, now)) {
+            Session touched = touched(cached);
+            sessions.asMap().replace(id, cached, touched);
+            return Optional.of(touched);
+        }
+        return Optional.of(cached);
+    }
+
+    /** The row, when the session is neither ended nor idle past {@link #IDLE_TIMEOUT}. */
+    private Optional<Session> load(String id) {
         Optional<Session> loaded = jdbi.withHandle(handle -> handle.createQuery("""
                         SELECT id, protocol_version, transport, client_capabilities, log_level, last_seen_at
                         FROM mcp_sessions WHERE id = :id AND ended_at IS NULL""")
@@ -112,42 +144,55 @@ final class SessionStore {
                         Optional.ofNullable(rs.getString("log_level")),
                         rs.getObject("last_seen_at", LocalDateTime.class).toInstant(ZoneOffset.UTC)))
                 .findOne());
+        return loaded.filter(session -> !expired(session, clock.instant()));
+    }
+
+    private static boolean expired(Session session, Instant now) {
+        return session.lastSeenAt().plus(IDLE_TIMEOUT).isBefore(now);
+    }
+
+    private static boolean needsTouch(Session session, Instant now) {
+        return session.lastSeenAt().plus(TOUCH_INTERVAL).isBefore(now);
+    }
+
+    /** Writes {@code last_seen_at} when it is older than {@link #TOUCH_INTERVAL}. */
+    private Session touched(Session session) {
         Instant now = clock.instant();
-        if (loaded.isEmpty() || loaded.get().lastSeenAt().plus(IDLE_TIMEOUT).isBefore(now)) {
-            return Optional.empty();
+        if (!needsTouch(session, now)) {
+            return session;
         }
-        Session session = loaded.get();
-        if (session.lastSeenAt().plus(TOUCH_INTERVAL).isBefore(now)) {
-            jdbi.useHandle(handle -> handle.createUpdate("UPDATE mcp_sessions SET last_seen_at = :now WHERE id = :id")
-                    .bind("now", now())
-                    .bind("id", id)
-                    .execute());
-            session = new Session(
-                    session.id(),
-                    session.protocolVersion(),
-                    session.transport(),
-                    session.clientCapabilities(),
-                    session.logLevel(),
-                    now);
-        }
-        cache.put(id, session);
-        return Optional.of(session);
+        jdbi.useHandle(handle -> handle.createUpdate(
+                        "UPDATE mcp_sessions SET last_seen_at = :now WHERE id = :id AND ended_at IS NULL")
+                .bind("now", LocalDateTime.ofInstant(now, ZoneOffset.UTC))
+                .bind("id", session.id())
+                .execute());
+        return new Session(
+                session.id(),
+                session.protocolVersion(),
+                session.transport(),
+                session.clientCapabilities(),
+                session.logLevel(),
+                now);
     }
 
     /** Ends a session; later requests bearing its id get 404. @return false when it was not live */
     boolean end(String id) {
-        cache.invalidate(id);
         int updated = jdbi.withHandle(handle -> handle.createUpdate(
                         "UPDATE mcp_sessions SET ended_at = :now WHERE id = :id AND ended_at IS NULL")
                 .bind("now", now())
                 .bind("id", id)
                 .execute());
+        forget(id);
         return updated > 0;
+    }
+
+    /** Drops the cached row after the database changed (never before: see {@link #find}). */
+    private void forget(String id) {
+        cache.ifPresent(sessions -> sessions.invalidate(id));
     }
 
     /** Records what a legacy-SSE client declared in {@code initialize}, which follows the session's creation. */
     void initialized(String id, String protocolVersion, String clientName, String clientVersion, String capabilities) {
-        cache.invalidate(id);
         jdbi.useHandle(handle -> handle.createUpdate("""
                         UPDATE mcp_sessions SET protocol_version = :version, client_name = :name,
                             client_version = :clientVersion, client_capabilities = :capabilities
@@ -158,14 +203,15 @@ final class SessionStore {
                 .bind("capabilities", limit(capabilities, 8000))
                 .bind("id", id)
                 .execute());
+        forget(id);
     }
 
     void setLogLevel(String id, LogLevel level) {
-        cache.invalidate(id);
         jdbi.useHandle(handle -> handle.createUpdate("UPDATE mcp_sessions SET log_level = :level WHERE id = :id")
                 .bind("level", level.wireName())
                 .bind("id", id)
                 .execute());
+        forget(id);
     }
 
     void subscribe(String id, String uri) {

@@ -3,20 +3,25 @@ package com.claribi.mcp;
 import com.claribi.auth.Authenticator;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Locale;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +40,12 @@ final class StreamableHttpHandler extends Handler.Abstract {
     private static final Logger log = LoggerFactory.getLogger(StreamableHttpHandler.class);
     static final String SESSION_HEADER = "Mcp-Session-Id";
     static final String VERSION_HEADER = "MCP-Protocol-Version";
+    private static final HttpField JSON_CONTENT_TYPE =
+            new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "application/json");
+    private static final HttpField NO_STORE = new PreEncodedHttpField(HttpHeader.CACHE_CONTROL, "no-store");
+    /** Bodies declaring at most this many bytes are read into an array of exactly their size. */
+    private static final int PREALLOCATED_BODY = 64 * 1024;
+
     private static final String META_VERSION = "io.modelcontextprotocol/protocolVersion";
     private static final String META_CAPABILITIES = "io.modelcontextprotocol/clientCapabilities";
     private static final String META_LOG_LEVEL = "io.modelcontextprotocol/logLevel";
@@ -48,11 +59,25 @@ final class StreamableHttpHandler extends Handler.Abstract {
     /** Requests in flight on this process, for {@code notifications/cancelled}. */
     private final ConcurrentMap<String, Exchange> inFlight = new ConcurrentHashMap<>();
 
-    /** Logs of SSE responses a client may still resume: in flight, or cut off before their answer. */
+    /**
+     * Logs of SSE responses a client may still resume: kept 5 minutes after their last event, and
+     * {@link #DELIVERED_LOG_GRACE} once the answer was written. A successful write only means the
+     * bytes reached our socket, not the client, whose connection may have broken at that moment.
+     * At most {@link #MAX_EVENT_LOGS} logs of at most {@link EventLog#MAX_BYTES} each: replay
+     * memory is bounded at 256 MiB however many streams are resumable.
+     */
     private final Cache<String, EventLog> eventLogs = Caffeine.newBuilder()
-            .expireAfterWrite(Duration.ofMinutes(5))
-            .maximumSize(10_000)
+            .expireAfter(Expiry.<String, EventLog>writing(
+                    (streamId, log) -> log.delivered() ? DELIVERED_LOG_GRACE : Duration.ofMinutes(5)))
+            .maximumSize(MAX_EVENT_LOGS)
             .build();
+
+    private static final int MAX_EVENT_LOGS = 1_000;
+    private static final Duration DELIVERED_LOG_GRACE = Duration.ofSeconds(30);
+
+    /** Parsed client capabilities by their text; clients of one kind all send the same. */
+    private final Cache<String, ObjectNode> parsedObjects =
+            Caffeine.newBuilder().maximumSize(1_000).build();
 
     StreamableHttpHandler(
             McpServer server,
@@ -111,9 +136,8 @@ final class StreamableHttpHandler extends Handler.Abstract {
     // ---- POST: one JSON-RPC message or a 2025-03-26 batch ----
 
     private void post(Request request, Response response, Callback callback) {
-        String contentType =
-                Optional.ofNullable(request.getHeaders().get("Content-Type")).orElse("");
-        if (!contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+        String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        if (contentType == null || !contentType.regionMatches(true, 0, "application/json", 0, 16)) {
             throw McpException.transport(415, "Send the JSON-RPC message as application/json.");
         }
         byte[] body = readBody(request);
@@ -227,6 +251,7 @@ final class StreamableHttpHandler extends Handler.Abstract {
                                 session.protocolVersion(),
                                 Optional.of(session),
                                 authentication,
+                                clientAddress(request),
                                 capabilities,
                                 level,
                                 rpc));
@@ -289,7 +314,14 @@ final class StreamableHttpHandler extends Handler.Abstract {
                     rpc,
                     stream,
                     false,
-                    exchangeFactory(headerVersion, Optional.empty(), authentication, capabilities, level, rpc));
+                    exchangeFactory(
+                            headerVersion,
+                            Optional.empty(),
+                            authentication,
+                            clientAddress(request),
+                            capabilities,
+                            level,
+                            rpc));
         } catch (McpException e) {
             fail(response, callback, rpc.id(), e, true);
         }
@@ -329,6 +361,7 @@ final class StreamableHttpHandler extends Handler.Abstract {
             String version,
             Optional<SessionStore.Session> session,
             Authentication authentication,
+            Optional<String> clientAddress,
             ObjectNode capabilities,
             Optional<LogLevel> level,
             JsonRpc.Request rpc) {
@@ -338,6 +371,7 @@ final class StreamableHttpHandler extends Handler.Abstract {
                 version,
                 session,
                 authentication,
+                clientAddress,
                 capabilities,
                 level,
                 outbound,
@@ -440,12 +474,13 @@ final class StreamableHttpHandler extends Handler.Abstract {
             return sent;
         }
 
-        /** Sends the answer and ends the stream; a fully delivered stream needs no replay log. */
+        /** Sends the answer and ends the stream; a delivered stream's log is kept only briefly. */
         synchronized void finish(ObjectNode answer) {
             boolean delivered = sse.send(answer);
             sse.close();
             if (delivered && eventLog != null) {
-                eventLogs.invalidate(eventLog.streamId());
+                eventLog.markDelivered();
+                eventLogs.put(eventLog.streamId(), eventLog);
             }
         }
     }
@@ -521,6 +556,7 @@ final class StreamableHttpHandler extends Handler.Abstract {
                             session.protocolVersion(),
                             Optional.of(session),
                             authentication,
+                            clientAddress(request),
                             capabilities,
                             Optional.of(LogLevel.INFO),
                             Outbound.NONE,
@@ -637,6 +673,11 @@ final class StreamableHttpHandler extends Handler.Abstract {
                         () -> McpException.transport(404, "Session not found; it ended or expired. Initialize again."));
     }
 
+    /** The caller's IP address as the connection shows it (signup throttles per address). */
+    static Optional<String> clientAddress(Request request) {
+        return Optional.ofNullable(Request.getRemoteAddr(request));
+    }
+
     Authentication authenticate(Request request) {
         String header = request.getHeaders().get("Authorization");
         if (header == null) {
@@ -663,21 +704,76 @@ final class StreamableHttpHandler extends Handler.Abstract {
         return false;
     }
 
+    /**
+     * The whole body, at most {@link McpServer#bodyLimit()} bytes, read from Jetty's chunks into one
+     * array. With a {@code Content-Length} of up to {@link #PREALLOCATED_BODY} bytes (every usual
+     * message) the array has exactly that size; larger or chunked bodies grow it as bytes arrive, so
+     * a declared length alone never reserves memory, and are refused as soon as they pass the limit.
+     */
     byte[] readBody(Request request) {
         long limit = server.bodyLimit();
         long declared = request.getLength();
         if (declared > limit) {
-            throw McpException.transport(413, "The request body is larger than " + limit / (1024 * 1024) + " MiB.");
+            throw tooLarge(limit);
         }
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            byte[] body = in.readNBytes((int) limit + 1);
-            if (body.length > limit) {
-                throw McpException.transport(413, "The request body is larger than " + limit / (1024 * 1024) + " MiB.");
+        int expected = declared >= 0 ? (int) declared : (int) limit;
+        int initial = declared >= 0 ? (int) Math.min(declared, PREALLOCATED_BODY) : 4096;
+        try {
+            byte[] body = new byte[initial];
+            int filled = 0;
+            while (true) {
+                Content.Chunk chunk = nextChunk(request);
+                try {
+                    ByteBuffer bytes = chunk.getByteBuffer();
+                    int count = bytes.remaining();
+                    if (count > expected - filled) {
+                        throw declared >= 0
+                                ? McpException.transport(400, "The request body is longer than its Content-Length.")
+                                : tooLarge(limit);
+                    }
+                    if (count > body.length - filled) {
+                        body = Arrays.copyOf(body, Math.min(expected, Math.max(body.length * 2, filled + count)));
+                    }
+                    bytes.get(body, filled, count);
+                    filled += count;
+                    if (chunk.isLast()) {
+                        if (declared >= 0 && filled != declared) {
+                            throw McpException.transport(400, "The request body is shorter than its Content-Length.");
+                        }
+                        return filled == body.length ? body : Arrays.copyOf(body, filled);
+                    }
+                } finally {
+                    chunk.release();
+                }
             }
-            return body;
         } catch (IOException e) {
             throw McpException.transport(400, "The request body could not be read.");
         }
+    }
+
+    /** The next chunk of the body, blocking this (virtual) thread until one arrives. */
+    private static Content.Chunk nextChunk(Request request) throws IOException {
+        while (true) {
+            Content.Chunk chunk = request.read();
+            if (chunk == null) {
+                Blocker.Runnable blocker = Blocker.runnable();
+                try (blocker) {
+                    request.demand(blocker);
+                    blocker.block();
+                }
+                continue;
+            }
+            if (Content.Chunk.isFailure(chunk)) {
+                Throwable failure = chunk.getFailure();
+                chunk.release();
+                throw failure instanceof IOException io ? io : new IOException(failure);
+            }
+            return chunk;
+        }
+    }
+
+    private static McpException tooLarge(long limit) {
+        return McpException.transport(413, "The request body is larger than " + limit / (1024 * 1024) + " MiB.");
     }
 
     /** Only {@code tools/call} of a tool declaring large input may exceed 1 MiB. */
@@ -698,19 +794,36 @@ final class StreamableHttpHandler extends Handler.Abstract {
 
     static boolean acceptsEventStream(Request request) {
         for (HttpField field : request.getHeaders()) {
-            if (field.is("Accept") && field.getValue().toLowerCase(Locale.ROOT).contains("text/event-stream")) {
+            if (field.getHeader() == HttpHeader.ACCEPT && containsIgnoreCase(field.getValue(), "text/event-stream")) {
                 return true;
             }
         }
         return false;
     }
 
-    ObjectNode parseObject(String json) {
-        try {
-            return mapper.readTree(json) instanceof ObjectNode object ? object : JsonRpc.NODES.objectNode();
-        } catch (JacksonException e) {
-            return JsonRpc.NODES.objectNode();
+    /** Case-insensitive (ASCII) substring test without allocating. */
+    static boolean containsIgnoreCase(String value, String part) {
+        for (int start = 0; start + part.length() <= value.length(); start++) {
+            if (value.regionMatches(true, start, part, 0, part.length())) {
+                return true;
+            }
         }
+        return false;
+    }
+
+    /**
+     * The object a session's stored JSON text (its client capabilities) holds, or an empty object.
+     * Parsed once per distinct text: the result is shared and must only be read ({@link
+     * Exchange#clientCapabilities()} hands handlers a copy).
+     */
+    ObjectNode parseObject(String json) {
+        return parsedObjects.get(json, text -> {
+            try {
+                return mapper.readTree(text) instanceof ObjectNode object ? object : JsonRpc.NODES.objectNode();
+            } catch (JacksonException e) {
+                return JsonRpc.NODES.objectNode();
+            }
+        });
     }
 
     private void accepted(Response response, Callback callback) {
@@ -718,11 +831,15 @@ final class StreamableHttpHandler extends Handler.Abstract {
         callback.succeeded();
     }
 
+    /** One write with a known length: no chunking, no intermediate String. */
     void writeJson(Response response, Callback callback, int status, JsonNode body) {
+        byte[] bytes = mapper.writeValueAsBytes(body);
         response.setStatus(status);
-        response.getHeaders().put("Content-Type", "application/json");
-        response.getHeaders().put("Cache-Control", "no-store");
-        response.write(true, java.nio.ByteBuffer.wrap(mapper.writeValueAsBytes(body)), callback);
+        HttpFields.Mutable headers = response.getHeaders();
+        headers.put(JSON_CONTENT_TYPE);
+        headers.put(NO_STORE);
+        headers.put(HttpHeader.CONTENT_LENGTH, bytes.length);
+        response.write(true, ByteBuffer.wrap(bytes), callback);
     }
 
     /**

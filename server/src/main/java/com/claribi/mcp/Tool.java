@@ -94,6 +94,10 @@ public record Tool(
      * the model can fix (bad argument, quota, not found) as {@link ToolResult#error(String)} or
      * throw {@link com.claribi.platform.ClariException}; both reach the client as an {@code isError}
      * result. Implementations are thread-safe.
+     *
+     * <p>A handler whose answer never changes (reference data) may build its {@link ToolResult} once
+     * and return that same instance from every call; its nodes must then never be modified. The
+     * transport renders such a repeated instance to JSON once and reuses the bytes.
      */
     @FunctionalInterface
     public interface Handler {

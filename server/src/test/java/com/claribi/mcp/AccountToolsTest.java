@@ -292,6 +292,23 @@ class AccountToolsTest {
                 .isLessThan(60);
     }
 
+    @Test
+    void registerOverMcpIsThrottledPerClientAddress() throws Exception {
+        McpHttpClient anonymous = client(null);
+        // The setup signed ada up from 127.0.0.1; the default budget is 30 signups an hour per address.
+        for (int i = 1; i < 30; i++) {
+            assertThat(anonymous
+                            .callTool("register_account", registerArguments("office" + i + "@example.com"))
+                            .isToolError())
+                    .isFalse();
+        }
+
+        McpHttpClient.Reply refused = anonymous.callTool("register_account", registerArguments("office30@example.com"));
+
+        assertThat(refused.isToolError()).isTrue();
+        assertThat(refused.text()).contains("Too many signups from this network in the last hour; try again in");
+    }
+
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(
             strings = {

@@ -224,6 +224,92 @@ class McpTransportTest {
     }
 
     @Test
+    void aBodyLargerThanTheFirstBufferIsReadWhole() throws Exception {
+        String session = server.initialize();
+        String padding = "y".repeat(300 * 1024);
+
+        HttpResponse<String> fixedLength = server.call(session, """
+                {"jsonrpc": "2.0", "id": 5, "method": "tools/call",
+                 "params": {"name": "check_pricing", "arguments": {"padding": "%s"}}}""".formatted(padding));
+        HttpResponse<String> chunked = postChunked(session, """
+                {"jsonrpc": "2.0", "id": 6, "method": "tools/call",
+                 "params": {"name": "check_pricing", "arguments": {"padding": "%s"}}}""".formatted(padding));
+
+        for (HttpResponse<String> response : java.util.List.of(fixedLength, chunked)) {
+            assertThat(response.statusCode()).isEqualTo(200);
+            JsonNode result = json(TestServer.message(response)).path("result");
+            assertThat(result.path("isError").asBoolean()).isTrue();
+            assertThat(result.path("content").get(0).path("text").asString()).contains("padding");
+        }
+    }
+
+    @Test
+    void aChunkedBodyIsReadWholeAndAnOversizedOneIs413() throws Exception {
+        String session = server.initialize();
+        String call = """
+                {"jsonrpc": "2.0", "id": 7, "method": "tools/call", "params": {"name": "check_pricing", "arguments": {}}}""";
+        String oversized = """
+                {"jsonrpc": "2.0", "id": 8, "method": "ping", "params": {"padding": "%s"}}""".formatted("x".repeat(McpServer.SMALL_BODY_LIMIT + 10));
+
+        HttpResponse<String> small = postChunked(session, call);
+        HttpResponse<String> large = postChunked(session, oversized);
+
+        assertThat(small.statusCode()).isEqualTo(200);
+        assertThat(json(TestServer.message(small))
+                        .path("result")
+                        .path("structuredContent")
+                        .path("tiers")
+                        .size())
+                .isEqualTo(6);
+        assertThat(large.statusCode()).isEqualTo(413);
+        assertNoInternals(large.body());
+        assertStillServing();
+    }
+
+    /** A body of unknown length: java.net.http sends it with chunked transfer coding. */
+    private HttpResponse<String> postChunked(String session, String body) throws Exception {
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return server.client.send(
+                HttpRequest.newBuilder(server.endpoint())
+                        .header("Content-Type", "application/json")
+                        .header("Accept", "application/json, text/event-stream")
+                        .header("Mcp-Session-Id", session)
+                        .header("MCP-Protocol-Version", "2025-11-25")
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aToolResultSharedAcrossCallsIsAnsweredTheSameEveryTime() throws Exception {
+        String session = server.initialize();
+        String expected = Json.mapper()
+                .writeValueAsString(
+                        CheckPricingTool.create(com.claribi.billing.Pricing.load(java.util.Optional.empty()))
+                                .handler()
+                                .call(JsonRpc.NODES.objectNode(), null)
+                                .structuredContent()
+                                .orElseThrow());
+
+        for (int id = 1; id <= 3; id++) {
+            HttpResponse<String> response = server.call(session, """
+                    {"jsonrpc": "2.0", "id": %d, "method": "tools/call", "params": {"name": "check_pricing"}}""".formatted(id));
+            JsonNode message = json(TestServer.message(response));
+
+            assertThat(message.path("id").asInt()).isEqualTo(id);
+            assertThat(message.path("result").path("isError").asBoolean(true)).isFalse();
+            assertThat(message.path("result")
+                            .path("content")
+                            .get(0)
+                            .path("text")
+                            .asString())
+                    .startsWith("clariBI plans");
+            assertThat(Json.mapper().writeValueAsString(message.path("result").path("structuredContent")))
+                    .isEqualTo(expected);
+        }
+    }
+
+    @Test
     void aHostileOriginIs403() throws Exception {
         HttpResponse<String> response = server.post("""
                 {"jsonrpc": "2.0", "id": 1, "method": "initialize",

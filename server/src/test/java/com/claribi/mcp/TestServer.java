@@ -59,6 +59,11 @@ final class TestServer implements AutoCloseable {
                 extensions);
     }
 
+    /** A server on the given metadata database (e.g. a fresh PostgreSQL one). */
+    static TestServer start(Path home, Config.Database database, Authenticator authenticator) {
+        return new TestServer(MetadataStore.open(database, home), true, authenticator, ToolAccessPolicy.ALLOW_ALL);
+    }
+
     static TestServer start(
             Path home, Authenticator authenticator, ToolAccessPolicy policy, McpRegistry.Extension... extensions) {
         return new TestServer(

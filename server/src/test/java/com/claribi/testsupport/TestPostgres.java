@@ -93,6 +93,8 @@ public final class TestPostgres {
     /** A server someone else runs; the databases we create there are dropped at JVM exit. */
     private record External(String hostAndPort, String adminDatabase, String query, List<String> created)
             implements Server {
+        private static final long CLEANUP_BUDGET_MILLIS = 10_000;
+
         static External of(String url) {
             if (!url.startsWith(PREFIX) || url.indexOf('/', PREFIX.length()) < 0) {
                 throw new IllegalStateException(URL_VARIABLE + " must look like " + PREFIX
@@ -105,6 +107,7 @@ public final class TestPostgres {
                     url.substring(slash + 1, question < 0 ? url.length() : question),
                     question < 0 ? "" : url.substring(question),
                     new ArrayList<>());
+            external.dropLeftovers();
             Runtime.getRuntime().addShutdownHook(new Thread(external::dropCreated, "test-postgres-cleanup"));
             return external;
         }
@@ -134,14 +137,50 @@ public final class TestPostgres {
             created.add(database);
         }
 
+        /**
+         * Drops this JVM's databases at exit, for at most {@link #CLEANUP_BUDGET_MILLIS} so that
+         * Surefire never waits on it; whatever is left is dropped by the next run's {@link
+         * #dropLeftovers()}.
+         */
         private synchronized void dropCreated() {
+            long deadline = System.currentTimeMillis() + CLEANUP_BUDGET_MILLIS;
             try (Connection admin = connect();
                     Statement statement = admin.createStatement()) {
                 for (String database : created) {
+                    if (System.currentTimeMillis() > deadline) {
+                        return;
+                    }
                     statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
                 }
             } catch (SQLException e) {
                 System.err.println("could not drop test databases on " + hostAndPort + ": " + e.getMessage());
+            }
+        }
+
+        /** Drops test databases left by test JVMs that are no longer running (names carry the pid). */
+        private void dropLeftovers() {
+            try (Connection admin = connect();
+                    Statement statement = admin.createStatement()) {
+                List<String> leftovers = new ArrayList<>();
+                try (var rows = statement.executeQuery(
+                        "SELECT datname FROM pg_database WHERE datname LIKE 'claribi\\_test\\_%'")) {
+                    while (rows.next()) {
+                        leftovers.add(rows.getString(1));
+                    }
+                }
+                for (String database : leftovers) {
+                    String[] parts = database.split("_");
+                    boolean ownerAlive = parts.length == 4
+                            && parts[2].chars().allMatch(Character::isDigit)
+                            && ProcessHandle.of(Long.parseLong(parts[2]))
+                                    .map(ProcessHandle::isAlive)
+                                    .orElse(false);
+                    if (!ownerAlive) {
+                        statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+                    }
+                }
+            } catch (SQLException e) {
+                System.err.println("could not drop leftover test databases on " + hostAndPort + ": " + e.getMessage());
             }
         }
     }

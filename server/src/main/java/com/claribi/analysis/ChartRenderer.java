@@ -1,0 +1,198 @@
+package com.claribi.analysis;
+
+import com.claribi.analysis.AnalysisPayload.Chart;
+import com.claribi.analysis.AnalysisPayload.Table;
+import java.io.IOException;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.PieChart;
+import org.knowm.xchart.PieChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.internal.chartpart.IChart;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Renders an answer's chart to PNG with XChart (SPEC §2: charts also come back as an image block).
+ * Needs java.awt in headless mode and a font on the host (fontconfig + DejaVu). Rendering never
+ * fails an analysis: on error the answer simply has no image.
+ */
+final class ChartRenderer {
+    private static final Logger LOG = LoggerFactory.getLogger(ChartRenderer.class);
+    private static final int WIDTH = 800;
+    private static final int HEIGHT = 480;
+    private static final int MAX_CATEGORIES = 30;
+    private static final int MAX_SERIES = 10;
+    private static final String Y_PATTERN = "#,##0.##";
+
+    private ChartRenderer() {}
+
+    static Optional<byte[]> png(String title, Chart chart, Table table) {
+        if (chart == null || table.rows().isEmpty()) {
+            return Optional.empty();
+        }
+        System.setProperty("java.awt.headless", "true");
+        try {
+            IChart rendered = switch (chart.type()) {
+                case "line" -> line(title, chart, table);
+                case "pie" -> pie(title, table);
+                default -> bar(title, chart, table);
+            };
+            if (rendered == null) {
+                return Optional.empty();
+            }
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            javax.imageio.ImageIO.write(BitmapEncoder.getBufferedImage(rendered), "png", bytes);
+            return Optional.of(bytes.toByteArray());
+        } catch (IOException | RuntimeException | Error e) {
+            LOG.warn("chart rendering failed: {}", e.getClass().getSimpleName());
+            return Optional.empty();
+        }
+    }
+
+    private static int columnIndex(Table table, String name) {
+        for (int i = 0; i < table.columns().size(); i++) {
+            if (table.columns().get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static Number number(Object value) {
+        return value instanceof Number n ? n.doubleValue() : 0.0;
+    }
+
+    private static String shorten(Object value) {
+        String text = String.valueOf(value);
+        return text.length() > 24 ? text.substring(0, 23) + "…" : text;
+    }
+
+    private static CategoryChart bar(String title, Chart chart, Table table) {
+        CategoryChart bar = new CategoryChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title(title)
+                .xAxisTitle(chart.x())
+                .build();
+        bar.getStyler()
+                .setLegendVisible(
+                        chart.y().size() > 1 || table.columns().size() > 3 && columnIndex(table, "share") < 0);
+        bar.getStyler().setXAxisLabelRotation(table.rows().size() > 6 ? 45 : 0);
+        bar.getStyler().setYAxisDecimalPattern(Y_PATTERN);
+        int x = columnIndex(table, chart.x());
+        if (chart.y().size() >= 2
+                && columnIndex(table, chart.y().get(1)) >= 0
+                && !chart.y().get(1).equals("share")) {
+            for (String series : chart.y()) {
+                int y = columnIndex(table, series);
+                List<String> xs = new ArrayList<>();
+                List<Number> ys = new ArrayList<>();
+                for (List<Object> row : table.rows()
+                        .subList(0, Math.min(MAX_CATEGORIES, table.rows().size()))) {
+                    xs.add(shorten(row.get(x)));
+                    ys.add(number(row.get(y)));
+                }
+                bar.addSeries(series, xs, ys);
+            }
+            return bar;
+        }
+        int y = columnIndex(table, chart.y().getFirst());
+        boolean twoDimensions = table.columns().size() >= 3 && y == 2 && x == 0;
+        if (twoDimensions) {
+            Map<String, Map<String, Number>> series = new LinkedHashMap<>();
+            List<String> categories = new ArrayList<>();
+            for (List<Object> row : table.rows()) {
+                String category = shorten(row.get(0));
+                if (!categories.contains(category)) {
+                    if (categories.size() >= MAX_CATEGORIES) {
+                        continue;
+                    }
+                    categories.add(category);
+                }
+                String name = shorten(row.get(1));
+                if (series.size() >= MAX_SERIES && !series.containsKey(name)) {
+                    continue;
+                }
+                series.computeIfAbsent(name, k -> new LinkedHashMap<>()).put(category, number(row.get(2)));
+            }
+            for (Map.Entry<String, Map<String, Number>> entry : series.entrySet()) {
+                List<Number> ys = categories.stream()
+                        .map(c -> entry.getValue().getOrDefault(c, 0.0))
+                        .toList();
+                bar.addSeries(entry.getKey(), categories, ys);
+            }
+            bar.getStyler().setLegendVisible(true);
+            return bar;
+        }
+        List<String> xs = new ArrayList<>();
+        List<Number> ys = new ArrayList<>();
+        for (List<Object> row :
+                table.rows().subList(0, Math.min(MAX_CATEGORIES, table.rows().size()))) {
+            xs.add(shorten(row.get(x)));
+            ys.add(number(row.get(y)));
+        }
+        bar.addSeries(chart.y().getFirst(), xs, ys);
+        bar.getStyler().setLegendVisible(false);
+        return bar;
+    }
+
+    private static PieChart pie(String title, Table table) {
+        PieChart pie =
+                new PieChartBuilder().width(WIDTH).height(HEIGHT).title(title).build();
+        int shown = 0;
+        double rest = 0;
+        for (List<Object> row : table.rows()) {
+            if (shown < MAX_SERIES) {
+                pie.addSeries(shorten(row.get(0)) + " ", number(row.get(1)));
+                shown++;
+            } else {
+                rest += number(row.get(1)).doubleValue();
+            }
+        }
+        if (rest > 0) {
+            pie.addSeries("other", rest);
+        }
+        return pie;
+    }
+
+    private static XYChart line(String title, Chart chart, Table table) {
+        XYChart line = new XYChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title(title)
+                .xAxisTitle("period")
+                .build();
+        line.getStyler().setDatePattern("yyyy-MM-dd");
+        line.getStyler().setYAxisDecimalPattern(Y_PATTERN);
+        int y = columnIndex(table, chart.y().getFirst());
+        boolean byDimension = table.columns().size() >= 3;
+        Map<String, List<Date>> xs = new LinkedHashMap<>();
+        Map<String, List<Number>> ys = new LinkedHashMap<>();
+        for (List<Object> row : table.rows()) {
+            String series = byDimension ? shorten(row.get(1)) : chart.y().getFirst();
+            if (!xs.containsKey(series) && xs.size() >= MAX_SERIES) {
+                continue;
+            }
+            LocalDate date = LocalDate.parse(String.valueOf(row.get(0)).substring(0, 10));
+            xs.computeIfAbsent(series, k -> new ArrayList<>())
+                    .add(Date.from(date.atStartOfDay(ZoneOffset.UTC).toInstant()));
+            ys.computeIfAbsent(series, k -> new ArrayList<>()).add(number(row.get(y)));
+        }
+        for (String series : xs.keySet()) {
+            line.addSeries(series, xs.get(series), ys.get(series));
+        }
+        line.getStyler().setLegendVisible(byDimension);
+        return line;
+    }
+}

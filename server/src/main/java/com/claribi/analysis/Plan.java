@@ -1,0 +1,96 @@
+package com.claribi.analysis;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the planner decided; {@link SqlPlanner} turns it into bound SQL. Mutable only while built. */
+final class Plan {
+    enum Intent {
+        AGGREGATE,
+        BREAKDOWN,
+        TOP_N,
+        WHICH,
+        TREND,
+        COMPARE,
+        SHARE,
+        YES_NO,
+        LIST,
+        LOOKUP
+    }
+
+    enum Grain {
+        DAY,
+        WEEK,
+        MONTH,
+        QUARTER,
+        YEAR
+    }
+
+    enum Op {
+        EQ("="),
+        IN("in"),
+        NE("!="),
+        GT(">"),
+        GE(">="),
+        LT("<"),
+        LE("<="),
+        BETWEEN("between");
+
+        final String symbol;
+
+        Op(String symbol) {
+            this.symbol = symbol;
+        }
+    }
+
+    /** A row filter (or, in {@link Plan#having}, a filter on the metric per group). */
+    record Condition(ColumnInfo column, Op op, List<Object> values) {
+        Condition {
+            values = List.copyOf(values);
+        }
+    }
+
+    /** How a yes/no question is decided. */
+    enum YesNoKind {
+        EXISTS,
+        THRESHOLD,
+        VALUES,
+        PERIODS,
+        IS_TOP
+    }
+
+    final TableSchema table;
+    Intent intent;
+    Metric metric;
+    final List<ColumnInfo> dimensions = new ArrayList<>();
+    final List<Condition> filters = new ArrayList<>();
+    final List<Condition> having = new ArrayList<>();
+    ColumnInfo timeColumn;
+    Window window;
+    Window compareWindow;
+    Grain grain;
+    /** Set for "average daily X": the metric is averaged over per-period totals at this grain. */
+    Grain perGrain;
+    /** A WHICH whose answer is a period ("which month …") at {@link #grain}. */
+    boolean periodAnswer;
+
+    int limit = 5;
+    boolean ascending;
+    YesNoKind yesNo;
+    Op comparator;
+    Double threshold;
+    List<Condition> valuePair = List.of();
+    String topValue;
+    ColumnInfo target;
+    boolean shareOfFiltered;
+    final List<String> notes = new ArrayList<>();
+
+    /** A share of a filtered part in its whole works for sums, counts and distinct counts. */
+    boolean shareOfFilteredAllowed(Metric candidate) {
+        return candidate.summable() || candidate.aggregation().equals("count_distinct");
+    }
+
+    Plan(TableSchema table) {
+        this.table = table;
+    }
+}

@@ -1,0 +1,2392 @@
+package com.claribi.analysis;
+
+import com.claribi.analysis.Lexicon.MatchKind;
+import com.claribi.analysis.Lexicon.Mention;
+import com.claribi.analysis.Plan.Condition;
+import com.claribi.analysis.Plan.Grain;
+import com.claribi.analysis.Plan.Intent;
+import com.claribi.analysis.Plan.Op;
+import com.claribi.analysis.Text.Kind;
+import com.claribi.analysis.Text.Token;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The deterministic planner (docs/analysis.md): question → {@link Plan} without an LLM. It reads
+ * time phrases and grains first, then comparisons with numbers, then column and value mentions
+ * from each table's {@link Lexicon}; it picks the best-scoring table, then fills the slots of the
+ * intent grammar (metric, aggregation, dimensions, filters, window, order, limit).
+ */
+final class Planner {
+    sealed interface Outcome {}
+
+    record Planned(Plan plan) implements Outcome {}
+
+    /** {@code table} is the table the question was read against, when one could be picked. */
+    record Refused(String reason, TableSchema table) implements Outcome {}
+
+    static final Set<String> STOP_WORDS = Set.copyOf(List.of(
+            "a",
+            "an",
+            "the",
+            "of",
+            "in",
+            "on",
+            "for",
+            "to",
+            "from",
+            "and",
+            "or",
+            "with",
+            "what",
+            "whats",
+            "was",
+            "were",
+            "is",
+            "are",
+            "be",
+            "been",
+            "me",
+            "show",
+            "give",
+            "tell",
+            "please",
+            "our",
+            "my",
+            "we",
+            "us",
+            "i",
+            "you",
+            "do",
+            "does",
+            "did",
+            "have",
+            "has",
+            "had",
+            "there",
+            "that",
+            "this",
+            "these",
+            "those",
+            "it",
+            "its",
+            "at",
+            "as",
+            "by",
+            "per",
+            "each",
+            "every",
+            "all",
+            "any",
+            "how",
+            "much",
+            "many",
+            "which",
+            "who",
+            "whom",
+            "where",
+            "when",
+            "than",
+            "then",
+            "vs",
+            "versus",
+            "compared",
+            "compare",
+            "against",
+            "into",
+            "out",
+            "up",
+            "down",
+            "so",
+            "far",
+            "can",
+            "could",
+            "would",
+            "will",
+            "should",
+            "data",
+            "dataset",
+            "table",
+            "value",
+            "values",
+            "number",
+            "numbers",
+            "amount",
+            "figure",
+            "figures",
+            "get",
+            "got",
+            "see",
+            "list",
+            "name",
+            "names",
+            "let",
+            "know",
+            "find",
+            "display",
+            "report",
+            "across",
+            "over",
+            "under",
+            "above",
+            "below",
+            "between",
+            "during",
+            "within",
+            "among",
+            "about",
+            "only",
+            "just",
+            "also",
+            "some",
+            "overall",
+            "both",
+            "either",
+            "them",
+            "they",
+            "their",
+            "been",
+            "being",
+            "not",
+            "no",
+            "yes",
+            "if",
+            "whether",
+            "same",
+            "period",
+            "time",
+            "times",
+            "date",
+            "ever",
+            "total",
+            "sum",
+            "average",
+            "avg",
+            "mean",
+            "median",
+            "count",
+            "top",
+            "bottom",
+            "most",
+            "least",
+            "highest",
+            "lowest",
+            "largest",
+            "smallest",
+            "biggest",
+            "best",
+            "worst",
+            "more",
+            "less",
+            "fewer",
+            "greater",
+            "higher",
+            "lower",
+            "bigger",
+            "larger",
+            "smaller",
+            "distinct",
+            "unique",
+            "different",
+            "breakdown",
+            "broken",
+            "split",
+            "grouped",
+            "group",
+            "trend",
+            "monthly",
+            "weekly",
+            "daily",
+            "yearly",
+            "quarterly",
+            "annual",
+            "annually",
+            "share",
+            "percentage",
+            "percent",
+            "proportion",
+            "ratio",
+            "rate",
+            "generated",
+            "generate",
+            "made",
+            "make",
+            "bring",
+            "brought",
+            "come",
+            "came",
+            "sold",
+            "sell",
+            "sells",
+            "spent",
+            "spend",
+            "earned",
+            "earn",
+            "did",
+            "doing",
+            "perform",
+            "performed",
+            "performance",
+            "happen",
+            "happened",
+            "recorded",
+            "record",
+            "records",
+            "row",
+            "rows",
+            "entries",
+            "entry",
+            "current",
+            "currently",
+            "like",
+            "look",
+            "looks",
+            "change",
+            "changed",
+            "grow",
+            "grew",
+            "growth",
+            "increase",
+            "decrease",
+            "go",
+            "went",
+            "trending",
+            "evolution",
+            "evolve",
+            "evolved",
+            "month",
+            "months",
+            "year",
+            "years",
+            "quarter",
+            "quarters",
+            "week",
+            "weeks",
+            "day",
+            "days",
+            "today",
+            "last",
+            "previous",
+            "prior",
+            "past",
+            "since",
+            "through",
+            "until",
+            "ago",
+            "biggest",
+            "maximum",
+            "minimum",
+            "max",
+            "min",
+            "whose",
+            "where",
+            "contribute",
+            "contributed",
+            "contribution",
+            "mix",
+            "distribution",
+            "versus",
+            "other",
+            "rest",
+            "here",
+            "exist",
+            "exists",
+            "ranked",
+            "rank",
+            "ranking",
+            "order",
+            "sorted",
+            "sort",
+            "descending",
+            "ascending",
+            "cheapest",
+            "expensive",
+            "least",
+            "level",
+            "levels",
+            "please",
+            "kind",
+            "kinds",
+            "type",
+            "types",
+            "currently",
+            "available",
+            "overview",
+            "summary",
+            "summarize",
+            "summarise",
+            "describe",
+            "totals",
+            "combined",
+            "exceed",
+            "exceeded",
+            "exceeds",
+            "exceeding",
+            "reach",
+            "reached",
+            "hit",
+            "top-selling",
+            "selling",
+            "popular",
+            "often",
+            "frequent",
+            "common",
+            "typical",
+            "typically",
+            "usually",
+            "exactly",
+            "equal",
+            "around",
+            "roughly",
+            "approximately",
+            "whole",
+            "entire",
+            "full",
+            "ytd",
+            "mtd",
+            "qtd",
+            "mom",
+            "yoy",
+            "qoq",
+            "wow",
+            "difference",
+            "differ",
+            "relative",
+            "did",
+            "versus",
+            "highest",
+            "come",
+            "out",
+            "first",
+            "second",
+            "third",
+            "fourth",
+            "half",
+            "h1",
+            "h2",
+            "q1",
+            "q2",
+            "q3",
+            "q4",
+            "fy",
+            "calendar",
+            "fiscal",
+            "still",
+            "yet",
+            "already",
+            "ones",
+            "one",
+            "thing",
+            "things"));
+
+    private static final Set<String> AUXILIARIES =
+            Set.of("is", "are", "was", "were", "does", "do", "did", "has", "have", "had", "can", "will", "could");
+    private static final Set<String> SUPERLATIVE_DESC = Set.of(
+            "highest",
+            "most",
+            "largest",
+            "biggest",
+            "greatest",
+            "best",
+            "top",
+            "maximum",
+            "max",
+            "leading",
+            "expensive",
+            "priciest",
+            "strongest",
+            "popular");
+    private static final Set<String> SUPERLATIVE_ASC =
+            Set.of("lowest", "least", "smallest", "fewest", "worst", "bottom", "minimum", "min", "cheapest", "weakest");
+    private static final Set<String> COMPARATIVE_MORE =
+            Set.of("more", "higher", "greater", "larger", "bigger", "exceed", "outsell", "outsold", "beat", "above");
+    private static final Set<String> COMPARATIVE_LESS = Set.of("less", "lower", "fewer", "smaller", "below");
+    private static final Set<String> GROUP_CUES = Set.of("by", "per", "each", "every", "across", "among");
+    private static final Set<String> ROW_NOUNS = Set.of(
+            "row",
+            "record",
+            "entry",
+            "line",
+            "transaction",
+            "order",
+            "deal",
+            "sale",
+            "purchase",
+            "event",
+            "observation");
+
+    private final List<Token> tokens;
+    private final boolean[] consumed;
+    private final LocalDate today;
+    private final String question;
+
+    private Planner(String question, LocalDate today) {
+        this.question = question;
+        this.tokens = verbsAsNouns(Text.tokenize(question));
+        this.consumed = new boolean[tokens.size()];
+        this.today = today;
+    }
+
+    /**
+     * "products that cost less than 20", "how much does X cost": the verb "cost" asks for a price,
+     * not for a cost column; it is read as the noun "price".
+     */
+    private static List<Token> verbsAsNouns(List<Token> tokens) {
+        List<Token> result = new ArrayList<>(tokens);
+        for (int i = 0; i < tokens.size(); i++) {
+            String w = tokens.get(i).text();
+            if (!w.equals("cost") && !w.equals("costs")) {
+                continue;
+            }
+            String previous = i > 0 ? tokens.get(i - 1).text() : "";
+            String next = i + 1 < tokens.size() ? tokens.get(i + 1).text() : "";
+            boolean verb = Set.of("that", "which", "who", "does", "do", "did", "to", "it")
+                            .contains(previous)
+                    || (i + 1 == tokens.size()
+                            && Set.of("does", "do").contains(tokens.getFirst().text()))
+                    || (Set.of("less", "more", "under", "over", "above", "below", "between", "exactly", "at")
+                                    .contains(next)
+                            && !Set.of("the", "total", "a", "average", "of").contains(previous));
+            boolean howMuch = tokens.size() > 2
+                    && tokens.get(0).text().equals("how")
+                    && tokens.get(1).text().equals("much");
+            if (verb || (howMuch && i == tokens.size() - 1)) {
+                Token token = tokens.get(i);
+                result.set(i, new Token(token.index(), "price", "price", Kind.WORD, null, false, false));
+            }
+        }
+        return result;
+    }
+
+    static Outcome plan(String question, List<TableSchema> tables, LocalDate today) {
+        return plan(question, tables, today, new java.util.IdentityHashMap<>());
+    }
+
+    /**
+     * As {@link #plan(String, List, LocalDate)}, reusing the lexicons in {@code lexicons} (keyed by
+     * schema identity) so one analysis and its follow-up checks build each table's lexicon once.
+     */
+    static Outcome plan(
+            String question, List<TableSchema> tables, LocalDate today, Map<TableSchema, Lexicon> lexicons) {
+        Planner planner = new Planner(question, today);
+        planner.lexicons = lexicons;
+        return planner.run(tables);
+    }
+
+    private Map<TableSchema, Lexicon> lexicons = new java.util.IdentityHashMap<>();
+
+    // ---------------------------------------------------------------- token helpers
+
+    private String word(int i) {
+        return i >= 0 && i < tokens.size() ? tokens.get(i).text() : "";
+    }
+
+    private boolean isWord(int i, String... options) {
+        String w = word(i);
+        for (String option : options) {
+            if (option.equals(w)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean has(String... words) {
+        Set<String> set = Set.of(words);
+        for (Token token : tokens) {
+            if (set.contains(token.text())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean hasSequence(String... words) {
+        for (int i = 0; i + words.length <= tokens.size(); i++) {
+            boolean all = true;
+            for (int k = 0; k < words.length; k++) {
+                if (!word(i + k).equals(words[k])) {
+                    all = false;
+                    break;
+                }
+            }
+            if (all) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private int indexOf(String... words) {
+        Set<String> set = Set.of(words);
+        for (int i = 0; i < tokens.size(); i++) {
+            if (set.contains(tokens.get(i).text())) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void consume(int from, int to) {
+        for (int i = Math.max(0, from); i < Math.min(to, tokens.size()); i++) {
+            consumed[i] = true;
+        }
+    }
+
+    // ---------------------------------------------------------------- pre-passes
+
+    private List<TimePhrases.Found> timePhrases = List.of();
+    private Grain grain;
+    private boolean trendCue;
+    private Window.Unit overUnit; // "month over month", "yoy"
+    /** "which month had …", "the best quarter for …": the answer is a period at this grain. */
+    private Grain askedGrain;
+
+    private record Numeric(int from, int to, Op op, List<Double> numbers, boolean percent) {}
+
+    private final List<Numeric> numerics = new ArrayList<>();
+    private Integer topCount;
+    private int topCountIndex = -1;
+
+    private void prePass() {
+        timePhrases = TimePhrases.find(tokens);
+        for (TimePhrases.Found found : timePhrases) {
+            consume(found.from(), found.to());
+        }
+        Map<String, Window.Unit> overs = Map.of(
+                "mom", Window.Unit.MONTH, "yoy", Window.Unit.YEAR, "qoq", Window.Unit.QUARTER, "wow", Window.Unit.WEEK);
+        for (int i = 0; i < tokens.size(); i++) {
+            String w = word(i);
+            if (overs.containsKey(w)) {
+                overUnit = overs.get(w);
+                consume(i, i + 1);
+            }
+            Grain unitGrain = grainOf(w);
+            if (unitGrain != null && word(i + 1).equals("over") && grainOf(word(i + 2)) == unitGrain) {
+                overUnit = switch (unitGrain) {
+                    case DAY -> Window.Unit.DAY;
+                    case WEEK -> Window.Unit.WEEK;
+                    case MONTH -> Window.Unit.MONTH;
+                    case QUARTER -> Window.Unit.QUARTER;
+                    case YEAR -> Window.Unit.YEAR;
+                };
+                consume(i, i + 3);
+                continue;
+            }
+            Grain adjective = switch (w) {
+                case "daily" -> Grain.DAY;
+                case "weekly" -> Grain.WEEK;
+                case "monthly" -> Grain.MONTH;
+                case "quarterly" -> Grain.QUARTER;
+                case "yearly", "annual", "annually" -> Grain.YEAR;
+                default -> null;
+            };
+            if (adjective != null && !consumed[i] && isWord(i - 1, "average", "avg", "mean", "typical")) {
+                perGrain = adjective;
+                consume(i, i + 1);
+                continue;
+            }
+            if (adjective != null && !consumed[i]) {
+                // "monthly recurring revenue" names a column, not a grain
+                if (!(w.equals("monthly") && word(i + 1).equals("recurring"))) {
+                    grain = adjective;
+                    consume(i, i + 1);
+                }
+            }
+            if (!consumed[i]
+                    && unitGrain != null
+                    && (GROUP_CUES.contains(word(i - 1)) || isWord(i - 1, "the", "a"))
+                    && !consumed[i - 1 < 0 ? 0 : i - 1]) {
+                int cue = isWord(i - 1, "the", "a") ? i - 2 : i - 1;
+                if ((word(cue).equals("per") || word(cue).equals("a")) && has("average", "avg", "mean", "typical")) {
+                    perGrain = unitGrain;
+                    consume(cue, i + 1);
+                } else if (GROUP_CUES.contains(word(cue)) || isWord(cue, "for")) {
+                    grain = unitGrain;
+                    consume(cue, i + 1);
+                }
+            }
+            if (!consumed[i] && unitGrain != null && isWord(i + 1, "by") && grainOf(word(i + 2)) == unitGrain) {
+                grain = unitGrain;
+                consume(i, i + 3);
+            }
+        }
+        for (int i = 0; i < tokens.size(); i++) {
+            Grain unitGrain = grainOf(word(i));
+            if (unitGrain == null || consumed[i] || word(i).equals("date")) {
+                continue;
+            }
+            boolean asked = isWord(i - 1, "which", "what")
+                    || (isWord(i - 1, "best", "worst", "busiest", "strongest", "weakest", "slowest", "top", "peak")
+                            && (isWord(i - 2, "the", "our", "was", "is") || i == 1));
+            if (asked) {
+                askedGrain = unitGrain;
+                consume(i, i + 1);
+                if (isWord(i - 1, "best", "busiest", "strongest", "top", "peak")) {
+                    consume(i - 1, i);
+                    bestPeriod = 1;
+                } else if (isWord(i - 1, "worst", "weakest", "slowest")) {
+                    consume(i - 1, i);
+                    bestPeriod = -1;
+                }
+            }
+        }
+        if (hasSequence("over", "time")
+                || has("trend", "trends", "trending", "evolution", "evolved", "evolve", "timeline", "trajectory")) {
+            trendCue = true;
+            int at = indexOf("time");
+            if (hasSequence("over", "time") && at > 0) {
+                consume(at - 1, at + 1);
+            }
+        }
+        parseNumerics();
+    }
+
+    /** +1 for "the best month", -1 for "the worst month", 0 when a superlative elsewhere decides. */
+    private int bestPeriod;
+
+    /** "average daily spend", "average revenue per month": an average of per-period totals. */
+    private Grain perGrain;
+
+    private static Grain grainOf(String w) {
+        return switch (Text.stem(w)) {
+            case "day", "date" -> Grain.DAY;
+            case "week" -> Grain.WEEK;
+            case "month" -> Grain.MONTH;
+            case "quarter" -> Grain.QUARTER;
+            case "year" -> Grain.YEAR;
+            default -> null;
+        };
+    }
+
+    private void parseNumerics() {
+        for (int i = 0; i < tokens.size(); i++) {
+            if (consumed[i]) {
+                continue;
+            }
+            String w = word(i);
+            if ((w.equals("top")
+                            || w.equals("bottom")
+                            || w.equals("best")
+                            || w.equals("worst")
+                            || w.equals("first")
+                            || w.equals("largest")
+                            || w.equals("biggest")
+                            || w.equals("highest")
+                            || w.equals("lowest")
+                            || w.equals("smallest"))
+                    && i + 1 < tokens.size()
+                    && tokens.get(i + 1).kind() == Kind.NUMBER
+                    && !consumed[i + 1]) {
+                topCount = tokens.get(i + 1).number().intValue();
+                topCountIndex = i;
+                consume(i + 1, i + 2);
+                continue;
+            }
+            if (tokens.get(i).kind() == Kind.NUMBER
+                    && i + 1 < tokens.size()
+                    && (SUPERLATIVE_DESC.contains(word(i + 1)) || SUPERLATIVE_ASC.contains(word(i + 1)))
+                    && (i == 0 || isWord(i - 1, "the", "top", "bottom", "are", "were", "show", "list", "me"))
+                    && tokens.get(i).number().scale() <= 0
+                    && tokens.get(i).number().intValue() < 1000) {
+                topCount = tokens.get(i).number().intValue();
+                topCountIndex = i;
+                consume(i, i + 1);
+                continue;
+            }
+            Op op = null;
+            int length = 0;
+            if (Set.of("more", "greater", "higher", "larger", "bigger", "over").contains(w) && isWord(i + 1, "than")) {
+                op = Op.GT;
+                length = 2;
+            } else if (Set.of("less", "fewer", "lower", "smaller").contains(w) && isWord(i + 1, "than")) {
+                op = Op.LT;
+                length = 2;
+            } else if (Set.of("over", "above", "exceeding", "exceeds", "exceeded", "exceed", "beyond", ">")
+                    .contains(w)) {
+                op = Op.GT;
+                length = 1;
+            } else if (Set.of("under", "below", "<").contains(w)) {
+                op = Op.LT;
+                length = 1;
+            } else if (w.equals("at") && isWord(i + 1, "least")) {
+                op = Op.GE;
+                length = 2;
+            } else if (w.equals("at") && isWord(i + 1, "most")) {
+                op = Op.LE;
+                length = 2;
+            } else if (w.equals(">=")) {
+                op = Op.GE;
+                length = 1;
+            } else if (w.equals("<=")) {
+                op = Op.LE;
+                length = 1;
+            } else if (w.equals("no") && isWord(i + 1, "more", "less", "fewer") && isWord(i + 2, "than")) {
+                op = isWord(i + 1, "more") ? Op.LE : Op.GE;
+                length = 3;
+            } else if ((w.equals("exactly") || w.equals("=")) || (w.equals("equal") && isWord(i + 1, "to"))) {
+                op = Op.EQ;
+                length = w.equals("equal") ? 2 : 1;
+            } else if (w.equals("between")) {
+                op = Op.BETWEEN;
+                length = 1;
+            }
+            if (op == null) {
+                continue;
+            }
+            int at = i + length;
+            if (at < tokens.size() && tokens.get(at).kind() == Kind.NUMBER && !consumed[at]) {
+                Token number = tokens.get(at);
+                if (op == Op.BETWEEN) {
+                    if (isWord(at + 1, "and")
+                            && at + 2 < tokens.size()
+                            && tokens.get(at + 2).kind() == Kind.NUMBER) {
+                        double low = tokens.get(at).number().doubleValue();
+                        double high = tokens.get(at + 2).number().doubleValue();
+                        numerics.add(new Numeric(
+                                i,
+                                at + 3,
+                                Op.BETWEEN,
+                                List.of(Math.min(low, high), Math.max(low, high)),
+                                number.percent()));
+                        consume(i, at + 3);
+                    }
+                    continue;
+                }
+                double value = number.number().doubleValue();
+                numerics.add(new Numeric(i, at + 1, op, List.of(value), number.percent()));
+                consume(i, at + 1);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- table choice
+
+    private List<Mention> mentionsFor(Lexicon lexicon) {
+        return lexicon.mentions(tokens, consumed, Set.of());
+    }
+
+    private double score(TableSchema table, List<Mention> mentions) {
+        Map<Integer, Double> best = new LinkedHashMap<>();
+        for (Mention mention : mentions) {
+            best.merge(mention.from(), mention.score() * (mention.to() - mention.from()), Math::max);
+        }
+        double score = best.values().stream().mapToDouble(Double::doubleValue).sum();
+        // a table keyed by the entity the question names ("customers" in a one-row-per-customer table) is about it
+        Set<Integer> keyed = new HashSet<>();
+        for (Mention mention : mentions) {
+            ColumnInfo column = mention.column();
+            if (mention.kind() == MatchKind.COLUMN
+                    && column.role() == ColumnRole.IDENTIFIER
+                    && table.rowCount() > 0
+                    && column.distinctCount() >= table.rowCount() * 0.95
+                    && keyed.add(mention.from())) {
+                score += 0.3;
+            }
+        }
+        Set<String> nameWords = tableWords(table);
+        for (Token token : tokens) {
+            boolean covered = mentions.stream().anyMatch(m -> m.from() <= token.index() && token.index() < m.to());
+            if (!consumed[token.index()] && !covered && nameWords.contains(token.stem())) {
+                score += 0.5;
+            }
+        }
+        for (String kind : derivedKinds()) {
+            if (buildDerived(kind, kind, table) != null) {
+                score += 1.5;
+            }
+        }
+        boolean needsTime =
+                !timePhrases.isEmpty() || grain != null || trendCue || overUnit != null || askedGrain != null;
+        if (needsTime && table.columns().stream().noneMatch(c -> c.role() == ColumnRole.TIME)) {
+            score -= 1.5;
+        }
+        return score;
+    }
+
+    private static Set<String> tableWords(TableSchema table) {
+        Set<String> words = new HashSet<>();
+        for (String w : Text.words(table.name())) {
+            words.add(Text.stem(w));
+        }
+        for (String w : Text.words(table.table())) {
+            words.add(Text.stem(w));
+        }
+        return words;
+    }
+
+    private Outcome run(List<TableSchema> tables) {
+        if (tokens.isEmpty()) {
+            return new Refused("The question is empty.", null);
+        }
+        if (tables.isEmpty()) {
+            return new Refused("There is no data to answer from yet: upload a data source first.", null);
+        }
+        if (has("forecast", "forecasts", "predict", "prediction", "projected", "projection", "will")
+                || (has("next")
+                        && (has("year", "month", "quarter", "week", "day") || has("years", "months", "quarters")))) {
+            return new Refused(
+                    "clariBI answers from the data that was recorded; it does not forecast future values.", null);
+        }
+        prePass();
+        TableSchema chosen = null;
+        List<Mention> chosenMentions = List.of();
+        double bestScore = Double.NEGATIVE_INFINITY;
+        List<String> tied = new ArrayList<>();
+        for (TableSchema table : tables) {
+            List<Mention> mentions = mentionsFor(lexicons.computeIfAbsent(table, Lexicon::of));
+            double score = score(table, mentions);
+            if (score > bestScore + 1e-9) {
+                bestScore = score;
+                chosen = table;
+                chosenMentions = mentions;
+                tied.clear();
+                tied.add(table.name());
+            } else if (Math.abs(score - bestScore) <= 1e-9) {
+                tied.add(table.name());
+            }
+        }
+        if (bestScore <= 0 && !has("how", "count", "number") && tables.size() > 1) {
+            return new Refused("Nothing in the question matches a column or value of " + names(tables) + ".", null);
+        }
+        Plan plan = new Plan(chosen);
+        if (tables.size() > 1) {
+            plan.notes.add("Answered from data source '" + chosen.name() + "'"
+                    + (tied.size() > 1 ? " (" + String.join(", ", tied) + " matched the question equally well)" : "")
+                    + ".");
+        }
+        return new Builder(plan, chosenMentions).build();
+    }
+
+    private static String names(List<TableSchema> tables) {
+        return String.join(", ", tables.stream().map(t -> "'" + t.name() + "'").toList());
+    }
+
+    // ---------------------------------------------------------------- slot filling
+
+    /** A span of tokens with its candidate readings, best first. */
+    private record Span(int from, int to, List<Mention> candidates) {
+        Mention best() {
+            return candidates.getFirst();
+        }
+
+        boolean isColumn() {
+            return best().kind() == MatchKind.COLUMN;
+        }
+
+        boolean isValue() {
+            return best().kind() == MatchKind.VALUE;
+        }
+    }
+
+    private final class Builder {
+        private final Plan plan;
+        private final List<Span> spans = new ArrayList<>();
+        private final Set<Span> used = new HashSet<>();
+        private final List<String> refusals = new ArrayList<>();
+        private boolean groupedByCue;
+
+        private boolean countCue() {
+            return hasSequence("how", "many")
+                    || hasSequence("number", "of")
+                    || has("count", "counts")
+                    || hasSequence("#", "of");
+        }
+
+        Builder(Plan plan, List<Mention> mentions) {
+            this.plan = plan;
+            Map<Integer, List<Mention>> byStart = new LinkedHashMap<>();
+            for (Mention mention : mentions) {
+                byStart.computeIfAbsent(mention.from(), k -> new ArrayList<>()).add(mention);
+            }
+            for (List<Mention> group : byStart.values()) {
+                List<Mention> sorted = new ArrayList<>(group);
+                sorted.sort(Comparator.comparingDouble((Mention m) -> -m.score())
+                        .thenComparing(m -> m.kind() == MatchKind.VALUE ? 0 : 1)
+                        .thenComparing(m -> rolePreference(m.column())));
+                spans.add(new Span(sorted.getFirst().from(), sorted.getFirst().to(), sorted));
+            }
+        }
+
+        private int rolePreference(ColumnInfo column) {
+            return switch (column.role()) {
+                case MEASURE -> 0;
+                case DIMENSION -> 1;
+                case TIME -> 2;
+                case IDENTIFIER -> 3;
+                case TEXT -> 4;
+            };
+        }
+
+        private Span spanAt(int index) {
+            for (Span span : spans) {
+                if (span.from() <= index && index < span.to()) {
+                    return span;
+                }
+            }
+            return null;
+        }
+
+        /** The first span starting at or after {@code index}, skipping only filler words. */
+        private Span spanAfter(int index, int maxGap) {
+            int gap = 0;
+            for (int i = index; i < tokens.size() && gap <= maxGap; i++) {
+                Span span = spanAt(i);
+                if (span != null) {
+                    return span;
+                }
+                if (!Set.of(
+                                "the",
+                                "a",
+                                "an",
+                                "all",
+                                "each",
+                                "every",
+                                "their",
+                                "its",
+                                "our",
+                                "of",
+                                "different",
+                                "unique",
+                                "distinct",
+                                "individual",
+                                "single",
+                                "most",
+                                "least",
+                                "highest",
+                                "lowest",
+                                "total")
+                        .contains(word(i))) {
+                    gap++;
+                }
+            }
+            return null;
+        }
+
+        /** The column this span names, choosing among equally good candidates by the roles wanted. */
+        private ColumnInfo column(Span span, ColumnRole... preferred) {
+            double top = span.best().score();
+            List<Mention> columns = span.candidates().stream()
+                    .filter(m -> m.kind() == MatchKind.COLUMN && m.score() >= top - 1e-9)
+                    .toList();
+            if (columns.isEmpty()) {
+                columns = span.candidates().stream()
+                        .filter(m -> m.kind() == MatchKind.COLUMN)
+                        .toList();
+            }
+            if (columns.isEmpty()) {
+                return null;
+            }
+            for (ColumnRole role : preferred) {
+                for (Mention mention : columns) {
+                    if (mention.column().role() == role) {
+                        return mention.column();
+                    }
+                }
+            }
+            return columns.getFirst().column();
+        }
+
+        private String phrase(Span span) {
+            StringBuilder text = new StringBuilder();
+            for (int i = span.from(); i < span.to(); i++) {
+                text.append(i > span.from() ? " " : "").append(word(i));
+            }
+            return text.toString();
+        }
+
+        Outcome build() {
+            TableSchema table = plan.table;
+            boolean yesNo = AUXILIARIES.contains(word(0)) && !hasSequence("how", "much") && !has("which", "what");
+            // 1. derived metrics named by the question (margin, CTR, CPA …)
+            Metric derived = derivedMetric();
+            if (!refusals.isEmpty()) {
+                return new Refused(refusals.getFirst(), table);
+            }
+            // 2. numeric conditions: find the column each one is about
+            List<Span> filterTargets = new ArrayList<>();
+            Map<Numeric, ColumnInfo> numericColumns = new LinkedHashMap<>();
+            for (Numeric numeric : numerics) {
+                Span target = null;
+                for (int back = numeric.from() - 1; back >= Math.max(0, numeric.from() - 4); back--) {
+                    Span span = spanAt(back);
+                    if (span != null
+                            && span.isColumn()
+                            && column(span, ColumnRole.MEASURE).role() == ColumnRole.MEASURE) {
+                        target = span;
+                        break;
+                    }
+                    if (span != null
+                            || !Set.of(
+                                            "with", "of", "whose", "where", "is", "was", "were", "are", "had", "has",
+                                            "have", "a", "an", "the", "total", "that", "which", "their", "in")
+                                    .contains(word(back))) {
+                        break;
+                    }
+                }
+                if (target == null) {
+                    Span after = spanAfter(numeric.to(), 1);
+                    if (after != null
+                            && after.isColumn()
+                            && column(after, ColumnRole.MEASURE).role() == ColumnRole.MEASURE) {
+                        target = after;
+                    }
+                }
+                if (target != null) {
+                    filterTargets.add(target);
+                    numericColumns.put(numeric, column(target, ColumnRole.MEASURE));
+                } else {
+                    numericColumns.put(numeric, null);
+                }
+            }
+            // 3. group-by dimensions
+            List<Span> dimensionSpans = new ArrayList<>();
+            boolean timeGroup = false;
+            for (int i = 0; i < tokens.size(); i++) {
+                // "across all warehouses", "for all regions": a total over them, not a breakdown
+                boolean overAll = isWord(i + 1, "all") && isWord(i, "across", "for", "over");
+                boolean cue = !overAll
+                        && (GROUP_CUES.contains(word(i)) && !consumed[i]
+                                || (word(i).equals("for") && isWord(i + 1, "each", "every")));
+                if (!cue) {
+                    continue;
+                }
+
+                Span span = spanAfter(i + 1, 1);
+                // "by product category": of adjacent column words the last one is the head noun
+                while (span != null && span.isColumn()) {
+                    Span adjacent = spanAt(span.to());
+                    if (adjacent == null
+                            || !adjacent.isColumn()
+                            || column(adjacent, ColumnRole.DIMENSION, ColumnRole.IDENTIFIER)
+                                            .role()
+                                    == ColumnRole.MEASURE) {
+                        break;
+                    }
+                    used.add(span);
+                    span = adjacent;
+                }
+                if (span != null && span.isColumn() && word(i).equals("per") && perRow(table, span)) {
+                    // "revenue per order", "seats per customer": one row per entity, not a breakdown
+                    used.add(span);
+                    continue;
+                }
+                while (span != null && span.isColumn()) {
+                    ColumnInfo column = column(
+                            span,
+                            ColumnRole.DIMENSION,
+                            ColumnRole.IDENTIFIER,
+                            ColumnRole.TEXT,
+                            ColumnRole.TIME,
+                            ColumnRole.MEASURE);
+                    if (column.role() == ColumnRole.TIME) {
+                        timeGroup = true;
+                        plan.timeColumn = column;
+                        used.add(span);
+                    } else if (column.role() != ColumnRole.MEASURE && !dimensionSpans.contains(span)) {
+                        dimensionSpans.add(span);
+                    } else {
+                        break;
+                    }
+                    if (isWord(span.to(), "and", ",", "&")
+                            || (isWord(span.to(), "and") && isWord(span.to() + 1, "by"))) {
+                        int next = isWord(span.to() + 1, "by") ? span.to() + 2 : span.to() + 1;
+                        span = spanAfter(next, 0);
+                    } else {
+                        span = null;
+                    }
+                }
+                if (span == null && spanAfter(i + 1, 1) == null) {
+                    String unknown = nextContentWord(i + 1);
+                    if (unknown != null && !ROW_NOUNS.contains(Text.stem(unknown)) && grain == null) {
+                        return new Refused(
+                                "'" + table.name() + "' has no column matching '" + unknown + "' to group by.", table);
+                    }
+                }
+            }
+            groupedByCue = !dimensionSpans.isEmpty();
+            // "which X", "what X", "top N X", "list X": the dimension asked about
+            Span askedSpan = null;
+            int which = indexOf("which", "what", "whose");
+            if (which >= 0) {
+                // "which region …", "what were our best selling products …"
+                int at = which + 1;
+                while (at < tokens.size()
+                        && (isWord(at, "was", "were", "is", "are", "our", "the", "my", "your", "their")
+                                || SUPERLATIVE_DESC.contains(word(at))
+                                || SUPERLATIVE_ASC.contains(word(at))
+                                || (word(at).endsWith("ing") && spanAt(at) == null))) {
+                    at++;
+                }
+                Span span = spanAfter(at, 0);
+                // "what was the largest single order" asks for a value, "which order …" for the order
+                boolean rowValue = span != null && word(which).equals("what") && at > which + 1 && perRow(table, span);
+                if (span != null && span.isColumn() && !rowValue) {
+                    ColumnInfo column = column(span, ColumnRole.DIMENSION, ColumnRole.IDENTIFIER, ColumnRole.TEXT);
+                    if (column.role() != ColumnRole.MEASURE && column.role() != ColumnRole.TIME) {
+                        askedSpan = span;
+                    }
+                }
+            }
+            int topIndex = topCountIndex >= 0 ? topCountIndex : indexOf("top", "bottom");
+            if (askedSpan == null && topIndex >= 0) {
+                Span span = spanAfter(topIndex + 1, 1);
+                if (span != null && span.isColumn()) {
+                    ColumnInfo column = column(span, ColumnRole.DIMENSION, ColumnRole.IDENTIFIER, ColumnRole.TEXT);
+                    if (column.role() != ColumnRole.MEASURE && column.role() != ColumnRole.TIME) {
+                        askedSpan = span;
+                    }
+                }
+            }
+            int listIndex = listCue();
+            if (askedSpan == null && listIndex >= 0) {
+                Span span = spanAfter(listIndex, 2);
+                if (span != null && span.isColumn()) {
+                    ColumnInfo column = column(span, ColumnRole.IDENTIFIER, ColumnRole.DIMENSION, ColumnRole.TEXT);
+                    if (column.role() != ColumnRole.MEASURE && column.role() != ColumnRole.TIME) {
+                        askedSpan = span;
+                    }
+                }
+            }
+            if (askedSpan == null && askedGrain == null) {
+                // "the region with the highest revenue", "the cheapest product", "the customer who …"
+                for (Span span : spans) {
+                    if (!span.isColumn() || dimensionSpans.contains(span)) {
+                        continue;
+                    }
+                    ColumnInfo column = column(span, ColumnRole.DIMENSION, ColumnRole.IDENTIFIER, ColumnRole.TEXT);
+                    if (column.role() == ColumnRole.MEASURE || column.role() == ColumnRole.TIME) {
+                        continue;
+                    }
+                    // one participle may sit between: "the best selling product"
+                    int before = word(span.from() - 1).endsWith("ing") ? span.from() - 2 : span.from() - 1;
+                    boolean superlativeBefore =
+                            SUPERLATIVE_DESC.contains(word(before)) || SUPERLATIVE_ASC.contains(word(before));
+                    boolean withAfter = isWord(
+                            span.to(),
+                            "with",
+                            "that",
+                            "who",
+                            "having",
+                            "had",
+                            "has",
+                            "generated",
+                            "brought",
+                            "sold",
+                            "made",
+                            "spent");
+                    boolean opens =
+                            span.from() == 0 || isWord(span.from() - 1, "all", "any", "me", "show", "list", "find");
+                    if ((superlativeBefore || withAfter)
+                            && (opens
+                                    || word(span.from() - 1)
+                                            .matches(
+                                                    "the|most|least|cheapest|"
+                                                            + "highest|lowest|largest|biggest|smallest|best|worst|top|expensive|popular"))) {
+                        askedSpan = span;
+                        break;
+                    }
+                }
+            }
+            // 4. value filters
+            Map<ColumnInfo, List<Object>> equal = new LinkedHashMap<>();
+            Map<ColumnInfo, List<Object>> notEqual = new LinkedHashMap<>();
+            List<Condition> valueMentions = new ArrayList<>();
+            for (Span span : spans) {
+                if (!span.isValue()) {
+                    continue;
+                }
+                Mention value = span.best();
+                ColumnInfo column = value.column();
+                // a value tied between columns: prefer the dimension, then the one whose column is also named
+                for (Mention candidate : span.candidates()) {
+                    if (candidate.kind() == MatchKind.VALUE
+                            && candidate.score() >= value.score() - 1e-9
+                            && candidate.column().role() == ColumnRole.DIMENSION
+                            && column.role() != ColumnRole.DIMENSION) {
+                        value = candidate;
+                        column = candidate.column();
+                    }
+                }
+                if (value.score() < 1.0) {
+                    plan.notes.add("Read '" + phrase(span) + "' as " + column.name() + " = '" + value.value() + "'.");
+                }
+                int before = isWord(span.from() - 1, "the", "a", "an") ? span.from() - 2 : span.from() - 1;
+                boolean negated = isWord(before, "excluding", "except", "without", "not", "exclude", "excludes")
+                        || (isWord(before, "than") && isWord(before - 1, "other"));
+                (negated ? notEqual : equal)
+                        .computeIfAbsent(column, k -> new ArrayList<>())
+                        .add(value.value());
+                valueMentions.add(new Condition(column, Op.EQ, List.of(value.value())));
+                used.add(span);
+                // "the EMEA region": the column word right after its value is part of the value phrase
+                ColumnInfo valueColumn = column;
+                Span next = spanAt(span.to());
+                if (next != null
+                        && next.isColumn()
+                        && next.candidates().stream().anyMatch(m -> m.column().equals(valueColumn))) {
+                    used.add(next);
+                }
+                Span previous = spanAt(span.from() - 1);
+                if (previous != null
+                        && previous.isColumn()
+                        && previous.candidates().stream()
+                                .anyMatch(m -> m.column().equals(valueColumn))) {
+                    used.add(previous);
+                }
+            }
+            // 5. the metric
+            Metric metric = derived;
+            String aggregationWord = aggregationWord();
+            boolean countCue = hasSequence("how", "many")
+                    || hasSequence("number", "of")
+                    || has("count", "counts")
+                    || hasSequence("#", "of");
+            Span countObject = null;
+            // "what percentage of customers …" names what is counted, as "how many customers" does
+            int shareOf = -1;
+            for (int i = 0; i + 1 < tokens.size(); i++) {
+                if (isWord(i, "percentage", "percent", "share", "proportion", "fraction", "%") && isWord(i + 1, "of")) {
+                    Span span = spanAfter(i + 2, 1);
+                    if (span != null
+                            && span.isColumn()
+                            && column(span, ColumnRole.IDENTIFIER, ColumnRole.DIMENSION)
+                                            .role()
+                                    != ColumnRole.MEASURE) {
+                        shareOf = i + 2;
+                    }
+                }
+            }
+            if (countCue || shareOf >= 0) {
+                int at = shareOf >= 0
+                        ? shareOf
+                        : hasSequence("how", "many")
+                                ? indexOf("many") + 1
+                                : hasSequence("number", "of") ? indexOf("number") + 2 : indexOf("count", "counts") + 1;
+                if (word(at).equals("of")) {
+                    at++;
+                }
+                Span span = spanAfter(at, 1);
+                while (span != null && span.isValue()) {
+                    span = spanAfter(span.to(), 0);
+                }
+                if (span != null && span.isColumn() && !dimensionSpans.contains(span)) {
+                    countObject = span;
+                } else if (span == null || dimensionSpans.contains(span)) {
+                    String noun = nextContentWord(at);
+                    if (noun != null
+                            && !ROW_NOUNS.contains(Text.stem(noun))
+                            && !tableWords(table).contains(Text.stem(noun))
+                            && !Set.of("time", "times").contains(noun)) {
+                        Span valueSpan = spanAfter(at, 1);
+                        if (valueSpan == null || !valueSpan.isValue()) {
+                            return new Refused("'" + table.name() + "' has no column matching '" + noun + "'.", table);
+                        }
+                    }
+                }
+            }
+            List<Span> measureSpans = new ArrayList<>();
+            for (Span span : spans) {
+                if (span.isColumn() && !used.contains(span) && !dimensionSpans.contains(span) && span != askedSpan) {
+                    ColumnInfo column = column(span, ColumnRole.MEASURE);
+                    if (column.role() == ColumnRole.MEASURE && !(derived != null && overlapsDerived(span))) {
+                        measureSpans.add(span);
+                    }
+                }
+            }
+            Span metricSpan = null;
+            for (Span span : measureSpans) {
+                if (!filterTargets.contains(span)) {
+                    metricSpan = span;
+                    break;
+                }
+            }
+            if (metric == null && countObject != null) {
+                ColumnInfo column = column(
+                        countObject, ColumnRole.IDENTIFIER, ColumnRole.DIMENSION, ColumnRole.TEXT, ColumnRole.MEASURE);
+                used.add(countObject);
+                if (column.role() == ColumnRole.MEASURE && !isIdLike(column)) {
+                    String fn = aggregationWord != null
+                                    && !aggregationWord.equals("count_distinct")
+                                    && !aggregationWord.equals("count")
+                            ? aggregationWord
+                            : Metric.additive(column) ? "sum" : "avg";
+                    metric = Metric.of(fn, column);
+                    plan.notes.add("'" + phrase(countObject) + "' read as the " + (fn.equals("avg") ? "average" : fn)
+                            + " of " + column.name() + ".");
+                } else if (isTableNoun(table, countObject) && column.role() != ColumnRole.DIMENSION) {
+                    metric = Metric.rows(phrase(countObject));
+                } else {
+                    metric = Metric.of("count_distinct", column);
+                    metric = new Metric(phrase(countObject), "count_distinct", metric.expr(), Metric.Unit.COUNT);
+                    plan.notes.add("Counted distinct values of " + column.name() + ".");
+                }
+                if (metricSpan == countObject) {
+                    metricSpan = null;
+                }
+            }
+            if (metric == null && metricSpan != null) {
+                ColumnInfo column = column(metricSpan, ColumnRole.MEASURE);
+                used.add(metricSpan);
+                ambiguity(metricSpan);
+                if (!refusals.isEmpty()) {
+                    return new Refused(refusals.getFirst(), table);
+                }
+                String fn = aggregationWord;
+                boolean ranking = askedSpan != null || !dimensionSpans.isEmpty() || askedGrain != null;
+                if (fn == null || (ranking && (fn.equals("max") || fn.equals("min")) && !explicitMaxMin())) {
+                    fn = Metric.additive(column) ? "sum" : "avg";
+                    if (!Metric.additive(column)) {
+                        plan.notes.add(
+                                column.name() + " looks like a rate or price, so it was averaged rather than summed.");
+                    }
+                }
+                if (fn.equals("count")) {
+                    fn = Metric.additive(column) ? "sum" : "avg";
+                }
+                metric = Metric.of(fn, column);
+                if (metricSpan.best().score() < 1.0) {
+                    plan.notes.add("'" + phrase(metricSpan) + "' read as column " + column.name() + ".");
+                }
+            }
+            if (metric == null && countCue) {
+                metric = Metric.rows(tableNoun(table));
+            }
+            if (metric == null
+                    && has("biggest", "largest", "top", "best", "leading", "smallest", "worst", "bottom")
+                    && defaultMeasure(table) != null
+                    && !has("most", "least", "fewest")) {
+                ColumnInfo column = defaultMeasure(table);
+                metric = Metric.of(Metric.additive(column) ? "sum" : "avg", column);
+                plan.notes.add("Ranked by " + metric.aggregation() + " of " + column.name() + ", the main measure of '"
+                        + table.name() + "'.");
+            }
+            if (metric == null) {
+                for (Span span : spans) {
+                    if (!used.contains(span)
+                            && span != askedSpan
+                            && !dimensionSpans.contains(span)
+                            && span.isColumn()
+                            && isTableNoun(table, span)) {
+                        metric = Metric.rows(phrase(span));
+                        used.add(span);
+                        break;
+                    }
+                }
+            }
+            if (metric == null) {
+                // "the most customers": count the entity named after most/fewest
+                for (Span span : spans) {
+                    if (span.isColumn()
+                            && !used.contains(span)
+                            && span != askedSpan
+                            && !dimensionSpans.contains(span)
+                            && isWord(span.from() - 1, "most", "fewest", "least")) {
+                        ColumnInfo column = column(span, ColumnRole.IDENTIFIER, ColumnRole.DIMENSION, ColumnRole.TEXT);
+                        if (column.role() != ColumnRole.MEASURE && column.role() != ColumnRole.TIME) {
+                            metric = new Metric(
+                                    phrase(span),
+                                    "count_distinct",
+                                    new Metric.Agg("count_distinct", column),
+                                    Metric.Unit.COUNT);
+                            used.add(span);
+                            break;
+                        }
+                    }
+                }
+            }
+            if (metric == null && hasSequence("how", "much") && defaultMeasure(table) != null) {
+                ColumnInfo column = defaultMeasure(table);
+                metric = Metric.of(Metric.additive(column) ? "sum" : "avg", column);
+                plan.notes.add("'How much' read as the " + metric.aggregation() + " of " + column.name() + ".");
+            }
+            if (metric == null && aggregationWord != null && aggregationWord.equals("count")) {
+                metric = Metric.rows(tableNoun(table));
+            }
+            if (metric == null && (has("cheapest", "expensive", "priciest") || hasSequence("most", "expensive"))) {
+                ColumnInfo price = conceptColumn(table, "price");
+                if (price != null) {
+                    metric = Metric.of("avg", price);
+                } else {
+                    ColumnInfo spent = conceptColumn(table, "spend") != null
+                            ? conceptColumn(table, "spend")
+                            : conceptColumn(table, "cost");
+                    if (spent != null) {
+                        metric = Metric.of("sum", spent);
+                        plan.notes.add("'expensive' read as the total of " + spent.name() + ".");
+                    }
+                }
+            }
+            if (metric == null && !measureSpans.isEmpty()) {
+                // only a filter target was named ("orders over 1000"): count the rows it filters
+                metric = Metric.rows(tableNoun(table));
+            }
+            // 6. numeric filters now that the metric is known
+            for (Map.Entry<Numeric, ColumnInfo> entry : numericColumns.entrySet()) {
+                Numeric numeric = entry.getKey();
+                ColumnInfo column = entry.getValue();
+                if (column == null) {
+                    column = metric != null && !metric.columns().isEmpty()
+                            ? metric.columns().getFirst()
+                            : defaultMeasure(table);
+                    if (column == null) {
+                        return new Refused(
+                                "The question compares with "
+                                        + numeric.numbers().getFirst() + " but '" + table.name()
+                                        + "' has no numeric column to compare.",
+                                table);
+                    }
+                    plan.notes.add(
+                            "The condition '" + numericText(numeric) + "' was applied to " + column.name() + ".");
+                }
+                List<Object> values = new ArrayList<>(numeric.numbers());
+                if (numeric.percent()
+                        && column.max() != null
+                        && parseDouble(column.max()) != null
+                        && parseDouble(column.max()) <= 1.0) {
+                    values = numeric.numbers().stream()
+                            .map(v -> (Object) (v / 100.0))
+                            .toList();
+                }
+                Condition condition = new Condition(column, numeric.op(), values);
+                boolean grouped = !dimensionSpans.isEmpty() || askedSpan != null;
+                boolean onMetric =
+                        metric != null && metric.columns().contains(column) && metric.expr() instanceof Metric.Agg;
+                if (yesNo && !grouped && !isExistence()) {
+                    plan.comparator = numeric.op();
+                    plan.threshold = numeric.numbers().getFirst();
+                } else if (grouped && onMetric) {
+                    plan.having.add(condition);
+                    plan.notes.add("'" + numericText(numeric) + "' was applied to each group's " + metric.aggregation()
+                            + " of " + column.name() + ".");
+                } else {
+                    plan.filters.add(condition);
+                }
+            }
+            // 7. dimensions
+            for (Span span : dimensionSpans) {
+                ColumnInfo column = column(span, ColumnRole.DIMENSION, ColumnRole.IDENTIFIER, ColumnRole.TEXT);
+                plan.dimensions.add(displayColumn(table, column));
+                used.add(span);
+            }
+            if (askedSpan != null && plan.dimensions.isEmpty()) {
+                ColumnInfo column = column(askedSpan, ColumnRole.DIMENSION, ColumnRole.IDENTIFIER, ColumnRole.TEXT);
+                plan.dimensions.add(displayColumn(table, column));
+                used.add(askedSpan);
+            } else if (askedSpan != null) {
+                used.add(askedSpan);
+            }
+            for (Map.Entry<ColumnInfo, List<Object>> entry : equal.entrySet()) {
+                plan.filters.add(
+                        new Condition(entry.getKey(), entry.getValue().size() == 1 ? Op.EQ : Op.IN, entry.getValue()));
+            }
+            for (Map.Entry<ColumnInfo, List<Object>> entry : notEqual.entrySet()) {
+                for (Object value : entry.getValue()) {
+                    plan.filters.add(new Condition(entry.getKey(), Op.NE, List.of(value)));
+                }
+            }
+            // 8. time
+            Outcome timeOutcome = applyTime(table, timeGroup);
+            if (timeOutcome != null) {
+                return timeOutcome;
+            }
+            // 9. intent
+            return decide(table, metric, askedSpan, valueMentions, yesNo, listIndex);
+        }
+
+        /** Whether the span names the table's row entity (a unique key or the table's own noun). */
+        private boolean perRow(TableSchema table, Span span) {
+            if (isTableNoun(table, span)) {
+                return true;
+            }
+            ColumnInfo column = column(span, ColumnRole.IDENTIFIER, ColumnRole.DIMENSION);
+            return column.role() == ColumnRole.IDENTIFIER
+                    && table.rowCount() > 0
+                    && column.distinctCount() >= table.rowCount() * 0.95;
+        }
+
+        private boolean overlapsDerived(Span span) {
+            return derivedSpan != null && span.from() < derivedSpan[1] && span.to() > derivedSpan[0];
+        }
+
+        private boolean explicitMaxMin() {
+            return has("maximum", "minimum", "max", "min")
+                    || hasSequence("single", "largest")
+                    || hasSequence("single", "biggest");
+        }
+
+        private boolean isExistence() {
+            return has("any", "there") || hasSequence("at", "least", "one");
+        }
+
+        private boolean isTableNoun(TableSchema table, Span span) {
+            for (int i = span.from(); i < span.to(); i++) {
+                String stem = tokens.get(i).stem();
+                if (tableWords(table).contains(stem) || ROW_NOUNS.contains(stem)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private String nextContentWord(int from) {
+            for (int i = from; i < tokens.size() && i < from + 3; i++) {
+                if (consumed[i] || tokens.get(i).kind() != Kind.WORD) {
+                    continue;
+                }
+                String w = word(i);
+                if (spanAt(i) != null) {
+                    return null;
+                }
+                if (!STOP_WORDS.contains(w)) {
+                    return w;
+                }
+            }
+            return null;
+        }
+
+        private void ambiguity(Span span) {
+            if (span.best().score() >= 1.0) {
+                return;
+            }
+            double top = span.best().score();
+            List<ColumnInfo> tiedMeasures = span.candidates().stream()
+                    .filter(m -> m.kind() == MatchKind.COLUMN
+                            && m.score() >= top - 1e-9
+                            && m.column().role() == ColumnRole.MEASURE)
+                    .map(Mention::column)
+                    .distinct()
+                    .toList();
+            if (tiedMeasures.size() > 1) {
+                refusals.add("'" + phrase(span) + "' is ambiguous in '" + plan.table.name() + "': it could mean "
+                        + String.join(
+                                " or ",
+                                tiedMeasures.stream().map(ColumnInfo::name).toList())
+                        + ". Ask again naming one of them.");
+            }
+        }
+
+        private int listCue() {
+            for (int i = 0; i < tokens.size(); i++) {
+                String w = word(i);
+                if (w.equals("list") || w.equals("name") || w.equals("enumerate")) {
+                    return i + 1;
+                }
+                if ((w.equals("show") || w.equals("give")) && isWord(i + 1, "me", "all", "the")) {
+                    return i + 1;
+                }
+                if (w.equals("what") && isWord(i + 1, "are") && isWord(i + 2, "the", "all", "our")) {
+                    return i + 3;
+                }
+                if (w.equals("which")
+                        && !has(
+                                "highest",
+                                "most",
+                                "largest",
+                                "biggest",
+                                "best",
+                                "top",
+                                "lowest",
+                                "least",
+                                "smallest",
+                                "worst",
+                                "bottom",
+                                "fewest",
+                                "cheapest",
+                                "expensive")) {
+                    return i + 1;
+                }
+            }
+            return -1;
+        }
+
+        private String aggregationWord() {
+            for (int i = 0; i < tokens.size(); i++) {
+                if (consumed[i]) {
+                    continue;
+                }
+                switch (word(i)) {
+                    case "average", "avg", "mean", "typical", "averaged" -> {
+                        return "avg";
+                    }
+                    case "median" -> {
+                        return "median";
+                    }
+                    case "maximum", "max", "highest", "largest", "biggest", "peak", "greatest", "most" -> {
+                        if (!word(i).equals("most") || !isWord(i + 1, "expensive", "popular", "common")) {
+                            return "max";
+                        }
+                    }
+                    case "minimum", "min", "lowest", "smallest", "least", "cheapest" -> {
+                        return "min";
+                    }
+                    case "total", "sum", "overall", "combined", "cumulative", "aggregate" -> {
+                        return "sum";
+                    }
+                    case "unique", "distinct" -> {
+                        return "count_distinct";
+                    }
+                    default -> {}
+                }
+            }
+            return null;
+        }
+
+        private int[] derivedSpan;
+
+        /** Ratios named in the question, built from the columns present (issue 6 §1). */
+        private Metric derivedMetric() {
+            TableSchema table = plan.table;
+            for (Derived candidate : DERIVED) {
+                for (String phrase : candidate.phrases()) {
+                    int at = phraseAt(phrase);
+                    if (at < 0) {
+                        continue;
+                    }
+                    // a real column with that name wins over deriving it
+                    boolean column = table.columns().stream()
+                            .anyMatch(c -> Lexicon.stemPhrase(c.name().replace('_', ' '))
+                                    .equals(Lexicon.stemPhrase(phrase)));
+                    if (column) {
+                        return null;
+                    }
+                    Metric metric = buildDerived(candidate.kind(), candidate.name(), table);
+                    if (metric == null) {
+                        refusals.add("'" + table.name() + "' has no columns to compute " + candidate.name() + " from ("
+                                + needs(candidate.kind()) + ").");
+                        return null;
+                    }
+                    int length = Text.words(phrase).size();
+                    derivedSpan = new int[] {at, at + length};
+                    consume(at, at + length);
+                    plan.notes.add(candidate.name() + " computed as " + formula(metric) + ".");
+                    return metric;
+                }
+            }
+            return null;
+        }
+
+        private static String needs(String kind) {
+            return switch (kind) {
+                case "margin", "profit" -> "it needs revenue and cost";
+                case "ctr" -> "it needs clicks and impressions";
+                case "cpc" -> "it needs spend and clicks";
+                case "cpa" -> "it needs spend and conversions";
+                case "cvr" -> "it needs conversions and clicks";
+                case "aov" -> "it needs a revenue column";
+                case "roas" -> "it needs revenue and spend";
+                default -> "it needs spend and impressions";
+            };
+        }
+
+        private String formula(Metric metric) {
+            return metric.expr()
+                    .sql(c -> c.name())
+                    .replace("CAST(", "")
+                    .replace(" AS DOUBLE)", "")
+                    .replace("NULLIF(", "(")
+                    .replace(", 0)", ")");
+        }
+
+        private Outcome applyTime(TableSchema table, boolean timeGroup) {
+            boolean needsTime = !timePhrases.isEmpty()
+                    || grain != null
+                    || trendCue
+                    || overUnit != null
+                    || timeGroup
+                    || askedGrain != null;
+            if (!needsTime) {
+                return null;
+            }
+            if (plan.timeColumn == null) {
+                plan.timeColumn = timeColumn(table);
+            }
+            if (plan.timeColumn == null) {
+                return new Refused(
+                        "'" + table.name() + "' has no date column, so the question's time period cannot be applied.",
+                        table);
+            }
+            if (timeGroup && grain == null) {
+                grain = Grain.DAY;
+            }
+            LocalDate dataStart = parseDate(plan.timeColumn.min());
+            LocalDate dataEnd = parseDate(plan.timeColumn.max());
+            List<TimePhrases.Found> phrases = new ArrayList<>(timePhrases);
+            boolean changeCue = has(
+                    "growth",
+                    "grow",
+                    "grew",
+                    "grown",
+                    "change",
+                    "changed",
+                    "changes",
+                    "increase",
+                    "increased",
+                    "decrease",
+                    "decreased",
+                    "difference",
+                    "differ",
+                    "compare",
+                    "compared",
+                    "evolve",
+                    "evolved",
+                    "rise",
+                    "rose",
+                    "fall",
+                    "fell",
+                    "drop",
+                    "dropped",
+                    "declined",
+                    "decline");
+            if (changeCue
+                    && phrases.size() == 1
+                    && phrases.getFirst().parts().size() == 2
+                    && grain == null
+                    && !trendCue) {
+                // "growth from 2024 to 2025": the later period against the earlier one
+                TimePhrases.Found joined = phrases.getFirst();
+                phrases = List.of(joined.parts().get(1), joined.parts().get(0));
+                plan.notes.add("Read as a comparison of the two periods, the later one first.");
+            }
+            List<Window> windows = new ArrayList<>();
+            for (TimePhrases.Found found : phrases) {
+                Window window = found.resolve().apply(today);
+                if (found.relative()
+                        && dataStart != null
+                        && dataEnd != null
+                        && !window.overlaps(dataStart, dataEnd)
+                        && !today.equals(dataEnd)) {
+                    Window reread = found.resolve().apply(dataEnd);
+                    plan.notes.add("There is no data for " + describe(window) + " counted from today (" + today
+                            + "); the phrase was read against the latest date in the data (" + dataEnd + ") instead"
+                            + (reread.reading() != null ? ": " + reread.reading() : ", as " + reread.label()) + ".");
+                    window = reread;
+                } else if (window.reading() != null) {
+                    plan.notes.add(capitalize(window.reading()) + ".");
+                }
+                windows.add(window);
+            }
+            if (!windows.isEmpty()) {
+                plan.window = windows.getFirst();
+            }
+            if (windows.size() >= 2) {
+                Window first = windows.get(0);
+                Window second = windows.get(1);
+                if (unitRank(second.unit()) > unitRank(first.unit())
+                        && phrases.get(1).relative()) {
+                    // "Q2 2025 vs last year": the same quarter a year earlier
+                    second = first.shiftBack(second.unit());
+                    plan.notes.add("Compared with the same period one "
+                            + second.unit().name().toLowerCase(java.util.Locale.ROOT) + " earlier, " + second.label()
+                            + ".");
+                }
+                plan.compareWindow = second;
+            }
+            if (overUnit != null) {
+                Window current = plan.window;
+                if (current == null || unitRank(current.unit()) < unitRank(overUnit)) {
+                    Window base = TimePhrases.calendar(today, overUnit, 1);
+                    if (dataEnd != null && !base.overlaps(dataStart, dataEnd)) {
+                        base = TimePhrases.calendar(
+                                dataEnd,
+                                overUnit,
+                                dataEnd.equals(TimePhrases.calendar(dataEnd, overUnit, 0)
+                                                .end())
+                                        ? 0
+                                        : 1);
+                        plan.notes.add("Compared the latest complete "
+                                + overUnit.name().toLowerCase(java.util.Locale.ROOT) + " in the data (" + base.label()
+                                + ") with the one before.");
+                    } else {
+                        plan.notes.add(
+                                "Compared the last complete " + overUnit.name().toLowerCase(java.util.Locale.ROOT)
+                                        + " (" + base.label() + ") with the one before.");
+                    }
+                    current = current == null ? base : current;
+                    plan.window = current;
+                    plan.compareWindow = current.shiftBack(overUnit);
+                } else if (unitRank(current.unit()) > unitRank(overUnit) || current.unit() == Window.Unit.RANGE) {
+                    // "month over month in 2025": a monthly trend of the window with changes
+                    grain = switch (overUnit) {
+                        case DAY -> Grain.DAY;
+                        case WEEK -> Grain.WEEK;
+                        case MONTH -> Grain.MONTH;
+                        case QUARTER -> Grain.QUARTER;
+                        default -> Grain.YEAR;
+                    };
+                    overUnit = null;
+                } else {
+                    plan.compareWindow = current.shiftBack(overUnit);
+                }
+            }
+            return null;
+        }
+
+        private String describe(Window window) {
+            return window.start().equals(window.end())
+                    ? window.label()
+                    : window.label() + " (" + window.start() + " to " + window.end() + ")";
+        }
+
+        private int unitRank(Window.Unit unit) {
+            return switch (unit) {
+                case DAY -> 0;
+                case WEEK -> 1;
+                case MONTH -> 2;
+                case QUARTER -> 3;
+                case HALF -> 4;
+                case YEAR -> 5;
+                case RANGE -> 3;
+            };
+        }
+
+        private Outcome decide(
+                TableSchema table,
+                Metric metric,
+                Span askedSpan,
+                List<Condition> valueMentions,
+                boolean yesNo,
+                int listIndex) {
+            boolean superDesc = false;
+            boolean superAsc = false;
+            for (int i = 0; i < tokens.size(); i++) {
+                if (SUPERLATIVE_DESC.contains(word(i))
+                        && !(word(i).equals("top") && topCount == null && askedSpan == null)) {
+                    superDesc = true;
+                }
+                if (SUPERLATIVE_ASC.contains(word(i))) {
+                    superAsc = true;
+                }
+            }
+            if (has("top") || (topCount != null && SUPERLATIVE_ASC.stream().noneMatch(w -> has(w)))) {
+                superDesc = true;
+                superAsc = false;
+            }
+            if (has("bottom", "worst")) {
+                superAsc = true;
+                superDesc = false;
+            }
+            boolean shareCue = has(
+                            "share",
+                            "proportion",
+                            "percentage",
+                            "percent",
+                            "%",
+                            "contribution",
+                            "contributed",
+                            "contribute",
+                            "mix",
+                            "distribution",
+                            "split")
+                    && !(metric != null && metric.unit() == Metric.Unit.PERCENT);
+            boolean compareCue = plan.compareWindow != null || overUnit != null;
+            boolean comparative = has(
+                    "more", "higher", "greater", "larger", "bigger", "exceed", "outsell", "outsold", "beat", "less",
+                    "lower", "fewer", "smaller", "than");
+            plan.ascending = superAsc && !superDesc;
+            if (metric == null && plan.dimensions.isEmpty() && plan.grain == null && grain == null) {
+                if (!yesNo || plan.filters.isEmpty()) {
+                    return refuseUnknown(table);
+                }
+            }
+            if (metric == null) {
+                metric = Metric.rows(tableNoun(table));
+            }
+            plan.metric = metric;
+            plan.grain = grain;
+            plan.perGrain = perGrain;
+            if (!yesNo && unclear(table)) {
+                return refuseUnknown(table);
+            }
+            if (yesNo) {
+                plan.intent = Intent.YES_NO;
+                List<Condition> sameColumn = valueMentions.stream()
+                        .filter(c -> valueMentions.stream()
+                                        .filter(o -> o.column().equals(c.column()))
+                                        .count()
+                                >= 2)
+                        .toList();
+                if (plan.compareWindow != null && comparative) {
+                    plan.yesNo = Plan.YesNoKind.PERIODS;
+                    plan.comparator = has("less", "lower", "fewer", "smaller") ? Op.LT : Op.GT;
+                } else if (sameColumn.size() >= 2 && comparative) {
+                    plan.yesNo = Plan.YesNoKind.VALUES;
+                    plan.comparator = has("less", "lower", "fewer", "smaller") ? Op.LT : Op.GT;
+                    plan.valuePair = List.of(sameColumn.get(0), sameColumn.get(1));
+                    plan.filters.removeIf(
+                            f -> f.column().equals(sameColumn.get(0).column()));
+                } else if (plan.threshold != null) {
+                    plan.yesNo = Plan.YesNoKind.THRESHOLD;
+                } else if ((superDesc || superAsc) && !valueMentions.isEmpty()) {
+                    Condition value = valueMentions.getFirst();
+                    plan.yesNo = Plan.YesNoKind.IS_TOP;
+                    plan.topValue = String.valueOf(value.values().getFirst());
+                    plan.dimensions.clear();
+                    plan.dimensions.add(value.column());
+                    plan.filters.removeIf(f -> f.column().equals(value.column()));
+                } else {
+                    plan.yesNo = Plan.YesNoKind.EXISTS;
+                }
+                return new Planned(plan);
+            }
+            if (compareCue && plan.compareWindow != null) {
+                plan.intent = Intent.COMPARE;
+                return new Planned(plan);
+            }
+            if (askedGrain != null && plan.timeColumn != null && plan.dimensions.isEmpty()) {
+                plan.intent = Intent.WHICH;
+                plan.grain = askedGrain;
+                plan.periodAnswer = true;
+                plan.ascending = bestPeriod < 0 || (bestPeriod == 0 && superAsc && !superDesc);
+                return new Planned(plan);
+            }
+            if (grain != null || trendCue) {
+                plan.intent = Intent.TREND;
+                if (plan.grain == null) {
+                    plan.grain = autoGrain();
+                    plan.notes.add("Shown by " + plan.grain.name().toLowerCase(java.util.Locale.ROOT)
+                            + ", a grain that suits the period.");
+                }
+                return new Planned(plan);
+            }
+            if (shareCue && plan.dimensions.isEmpty()) {
+                // "the split between Online and Retail": shares among the values named
+                for (Condition filter : plan.filters) {
+                    if (filter.op() == Op.IN && filter.column().role() != ColumnRole.MEASURE) {
+                        plan.dimensions.add(filter.column());
+                        break;
+                    }
+                }
+            }
+            if (shareCue) {
+                if (!metric.summable() && !(plan.shareOfFilteredAllowed(metric) && plan.dimensions.isEmpty())) {
+                    plan.notes.add("A share of total is not meaningful for " + metric.name()
+                            + "; showing the breakdown instead.");
+                } else if (plan.dimensions.isEmpty() && !plan.filters.isEmpty()) {
+                    plan.intent = Intent.SHARE;
+                    plan.shareOfFiltered = true;
+                    return new Planned(plan);
+                } else if (!plan.dimensions.isEmpty()) {
+                    plan.intent = Intent.SHARE;
+                    return new Planned(plan);
+                }
+            }
+            if (!plan.dimensions.isEmpty()
+                    && (topCount != null
+                            || (has("top", "bottom") && askedSpan != null)
+                                    && !(topCount == null && isSingular(askedSpan)))) {
+                plan.intent = Intent.TOP_N;
+                plan.limit = topCount != null ? Math.max(1, Math.min(topCount, 1000)) : 5;
+                if (topCount == null) {
+                    plan.notes.add("No count was given, so the top 5 are shown.");
+                }
+                return new Planned(plan);
+            }
+            if (!plan.dimensions.isEmpty()
+                    && (superDesc || superAsc)
+                    && askedSpan != null
+                    && plan.having.isEmpty()
+                    && !isSingular(askedSpan)
+                    && topCount == null) {
+                // "our best selling products", "the most expensive campaigns": a top 5
+                plan.intent = Intent.TOP_N;
+                plan.limit = 5;
+                plan.notes.add("No count was given, so the top 5 are shown.");
+                return new Planned(plan);
+            }
+            if (!plan.dimensions.isEmpty() && (superDesc || superAsc) && askedSpan != null && plan.having.isEmpty()) {
+                if (isSingular(askedSpan) || has("which", "what", "who") || hasSequence("the")) {
+                    plan.intent = Intent.WHICH;
+                    plan.limit = 1;
+                    return new Planned(plan);
+                }
+            }
+            if (!plan.dimensions.isEmpty()
+                    && listIndex >= 0
+                    && askedSpan != null
+                    && (metric.expr() instanceof Metric.CountRows)
+                    && !has("most", "highest", "many")) {
+                plan.intent = Intent.LIST;
+                return new Planned(plan);
+            }
+            if (!plan.dimensions.isEmpty() && askedSpan != null && !plan.having.isEmpty()) {
+                plan.intent = Intent.LIST;
+                return new Planned(plan);
+            }
+            if (!plan.dimensions.isEmpty()
+                    && askedSpan != null
+                    && metric.expr() instanceof Metric.CountRows
+                    && !countCue()
+                    && unknownWords(table).isEmpty()
+                    && !superDesc
+                    && !superAsc
+                    && lookupTarget(askedSpan) == null
+                    && !groupedByCue) {
+                plan.intent = Intent.LIST;
+                return new Planned(plan);
+            }
+            // a lookup: "what is the <column> of <entity>" where the column is not a measure
+            ColumnInfo lookupTarget = lookupTarget(askedSpan);
+            if (lookupTarget != null) {
+                plan.intent = Intent.LOOKUP;
+                plan.target = lookupTarget;
+                plan.dimensions.clear();
+                return new Planned(plan);
+            }
+            if (!plan.dimensions.isEmpty()) {
+                plan.intent = Intent.BREAKDOWN;
+                return new Planned(plan);
+            }
+            plan.intent = Intent.AGGREGATE;
+            return new Planned(plan);
+        }
+
+        private ColumnInfo lookupTarget(Span askedSpan) {
+            if (plan.filters.stream()
+                    .noneMatch(f -> f.column().role() == ColumnRole.IDENTIFIER
+                            || f.column().role() == ColumnRole.TEXT)) {
+                return null;
+            }
+            if (askedSpan != null && !plan.dimensions.isEmpty() && plan.metric.expr() instanceof Metric.CountRows) {
+                return plan.dimensions.getFirst();
+            }
+            return null;
+        }
+
+        private boolean isSingular(Span span) {
+            if (span == null) {
+                return false;
+            }
+            String last = word(span.to() - 1);
+            return Text.stem(last).equals(last);
+        }
+
+        private Grain autoGrain() {
+            Window window = plan.window;
+            LocalDate start = window != null ? window.start() : parseDate(plan.timeColumn.min());
+            LocalDate end = window != null ? window.end() : parseDate(plan.timeColumn.max());
+            if (start == null || end == null || start.getYear() < 1950) {
+                return Grain.MONTH;
+            }
+            long days = java.time.temporal.ChronoUnit.DAYS.between(start, end) + 1;
+            if (days <= 45) {
+                return Grain.DAY;
+            }
+            if (days <= 120) {
+                return Grain.WEEK;
+            }
+            if (days <= 1100) {
+                return Grain.MONTH;
+            }
+            return Grain.QUARTER;
+        }
+
+        /** Words the data does not know, in a sentence with no question or command shape at all. */
+        private boolean unclear(TableSchema table) {
+            boolean shaped = has(
+                    "what", "whats", "how", "which", "who", "show", "list", "give", "tell", "is", "are", "was", "were",
+                    "did", "does", "do", "compare", "total", "average", "sum", "count", "top", "bottom", "by", "per",
+                    "in", "for", "of", "from", "name", "find", "get", "display", "break", "split", "share", "trend");
+            return !shaped && !unknownWords(table).isEmpty();
+        }
+
+        private List<String> unknownWords(TableSchema table) {
+            List<String> unknown = new ArrayList<>();
+            Set<String> nameWords = tableWords(table);
+            for (Token token : tokens) {
+                if (!consumed[token.index()]
+                        && token.kind() == Kind.WORD
+                        && !STOP_WORDS.contains(token.text())
+                        && spanAt(token.index()) == null
+                        && token.text().length() > 2
+                        && !nameWords.contains(token.stem())) {
+                    unknown.add(token.text());
+                }
+            }
+            return unknown;
+        }
+
+        private Outcome refuseUnknown(TableSchema table) {
+            List<String> unknown = new ArrayList<>();
+            for (Token token : tokens) {
+                if (!consumed[token.index()]
+                        && token.kind() == Kind.WORD
+                        && !STOP_WORDS.contains(token.text())
+                        && spanAt(token.index()) == null
+                        && token.text().length() > 2) {
+                    unknown.add(token.text());
+                }
+            }
+            if (!unknown.isEmpty()) {
+                return new Refused(
+                        "'" + table.name() + "' has nothing matching '"
+                                + String.join(" ", unknown.subList(0, Math.min(3, unknown.size()))) + "'.",
+                        table);
+            }
+            return new Refused("The question does not say what to measure in '" + table.name() + "'.", table);
+        }
+    }
+
+    private record Derived(List<String> phrases, String name, String kind) {}
+
+    private static final List<Derived> DERIVED = List.of(
+            new Derived(List.of("profit margin", "gross margin", "margin"), "margin", "margin"),
+            new Derived(List.of("gross profit", "profit", "profits", "net profit"), "profit", "profit"),
+            new Derived(List.of("click through rate", "clickthrough rate", "ctr"), "CTR", "ctr"),
+            new Derived(List.of("cost per click", "cpc"), "CPC", "cpc"),
+            new Derived(
+                    List.of("cost per acquisition", "cost per conversion", "cost per lead", "cpa", "cost per signup"),
+                    "CPA",
+                    "cpa"),
+            new Derived(List.of("conversion rate", "cvr", "conversion ratio"), "conversion rate", "cvr"),
+            new Derived(
+                    List.of("average order value", "aov", "average order size", "average basket"),
+                    "average order value",
+                    "aov"),
+            new Derived(List.of("return on ad spend", "roas"), "ROAS", "roas"),
+            new Derived(List.of("cost per mille", "cpm"), "CPM", "cpm"));
+
+    /** Where an (unconsumed) phrase starts in the question, or -1. */
+    private int phraseAt(String phrase) {
+        List<String> words = Text.words(phrase);
+        for (int i = 0; i + words.size() <= tokens.size(); i++) {
+            boolean match = true;
+            for (int k = 0; k < words.size(); k++) {
+                if (consumed[i + k]
+                        || !(word(i + k).equals(words.get(k))
+                                || tokens.get(i + k).stem().equals(Text.stem(words.get(k))))) {
+                    match = false;
+                    break;
+                }
+            }
+            if (match) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Kinds of derived metric the question names. */
+    private List<String> derivedKinds() {
+        List<String> kinds = new ArrayList<>();
+        for (Derived derived : DERIVED) {
+            if (derived.phrases().stream().anyMatch(p -> phraseAt(p) >= 0)) {
+                kinds.add(derived.kind());
+            }
+        }
+        return kinds;
+    }
+
+    private static Metric.Expr sum(ColumnInfo column) {
+        return new Metric.Agg("sum", column);
+    }
+
+    static Metric buildDerived(String kind, String name, TableSchema table) {
+        ColumnInfo revenue = conceptColumn(table, "revenue");
+        ColumnInfo cost = conceptColumn(table, "cost");
+        ColumnInfo spend = conceptColumn(table, "spend");
+        ColumnInfo clicks = conceptColumn(table, "click");
+        ColumnInfo impressions = conceptColumn(table, "impression");
+        ColumnInfo conversions = conceptColumn(table, "conversion");
+        ColumnInfo orderId = table.columns().stream()
+                .filter(c -> c.role() == ColumnRole.IDENTIFIER
+                        && Text.words(c.name()).stream().map(Text::stem).anyMatch(w -> w.equals("order")))
+                .findFirst()
+                .orElse(null);
+        Metric.Expr orders = orderId == null ? new Metric.CountRows() : new Metric.Agg("count_distinct", orderId);
+        // ad metrics (ROAS, CPC, CPA, CPM) only where the table is about advertising
+        boolean advertising = clicks != null || impressions != null || conversions != null;
+        if (!advertising) {
+            spend = null;
+        } else if (spend == null) {
+            spend = cost;
+        }
+        if (cost == null && spend != null && kind.equals("cpa")) {
+            cost = spend;
+        }
+        return switch (kind) {
+            case "margin" ->
+                revenue == null || cost == null || revenue.equals(cost)
+                        ? null
+                        : new Metric(
+                                name,
+                                "ratio",
+                                new Metric.Binary('/', new Metric.Binary('-', sum(revenue), sum(cost)), sum(revenue)),
+                                Metric.Unit.PERCENT);
+            case "profit" ->
+                revenue == null || cost == null || revenue.equals(cost)
+                        ? null
+                        : new Metric(
+                                name, "sum", new Metric.Binary('-', sum(revenue), sum(cost)), Metric.Unit.CURRENCY);
+            case "ctr" ->
+                clicks == null || impressions == null
+                        ? null
+                        : new Metric(
+                                name,
+                                "ratio",
+                                new Metric.Binary('/', sum(clicks), sum(impressions)),
+                                Metric.Unit.PERCENT);
+            case "cpc" ->
+                spend == null || clicks == null
+                        ? null
+                        : new Metric(
+                                name, "ratio", new Metric.Binary('/', sum(spend), sum(clicks)), Metric.Unit.CURRENCY);
+            case "cpa" ->
+                spend == null || conversions == null
+                        ? null
+                        : new Metric(
+                                name,
+                                "ratio",
+                                new Metric.Binary('/', sum(spend), sum(conversions)),
+                                Metric.Unit.CURRENCY);
+            case "cvr" ->
+                conversions == null || clicks == null
+                        ? null
+                        : new Metric(
+                                name,
+                                "ratio",
+                                new Metric.Binary('/', sum(conversions), sum(clicks)),
+                                Metric.Unit.PERCENT);
+            case "aov" ->
+                revenue == null
+                        ? null
+                        : new Metric(name, "ratio", new Metric.Binary('/', sum(revenue), orders), Metric.Unit.CURRENCY);
+            case "roas" ->
+                revenue == null || spend == null || revenue.equals(spend)
+                        ? null
+                        : new Metric(
+                                name, "ratio", new Metric.Binary('/', sum(revenue), sum(spend)), Metric.Unit.NUMBER);
+            default ->
+                spend == null || impressions == null
+                        ? null
+                        : new Metric(
+                                name,
+                                "ratio",
+                                new Metric.Binary(
+                                        '/',
+                                        new Metric.Binary('*', sum(spend), new Metric.CountRows()),
+                                        sum(impressions)),
+                                Metric.Unit.CURRENCY);
+        };
+    }
+
+    // ---------------------------------------------------------------- schema helpers
+
+    static ColumnInfo timeColumn(TableSchema table) {
+        ColumnInfo best = null;
+        for (ColumnInfo column : table.columns()) {
+            if (column.role() != ColumnRole.TIME) {
+                continue;
+            }
+            if (best == null) {
+                best = column;
+            }
+            List<String> words = Text.words(column.name());
+            if (words.contains("date")
+                    || words.contains("order")
+                    || words.contains("created")
+                    || words.contains("day")) {
+                return column;
+            }
+        }
+        return best;
+    }
+
+    /** The column standing for a business concept (revenue, cost, click …), by name then synonyms. */
+    static ColumnInfo conceptColumn(TableSchema table, String concept) {
+        List<String> group = Lexicon.SYNONYMS.stream()
+                .filter(g -> g.getFirst().equals(concept))
+                .findFirst()
+                .orElse(List.of(concept));
+        for (String word : group) {
+            String stem = Lexicon.stemPhrase(word);
+            for (ColumnInfo column : table.columns()) {
+                if (column.role() == ColumnRole.MEASURE
+                        && Text.words(column.name()).stream().map(Text::stem).anyMatch(stem::equals)) {
+                    return column;
+                }
+            }
+        }
+        return null;
+    }
+
+    static ColumnInfo defaultMeasure(TableSchema table) {
+        ColumnInfo revenue = conceptColumn(table, "revenue");
+        if (revenue != null) {
+            return revenue;
+        }
+        return table.columns().stream()
+                .filter(c -> c.role() == ColumnRole.MEASURE)
+                .findFirst()
+                .orElse(null);
+    }
+
+    /** For a dimension named by its id (customer_id), a human-readable sibling (customer_name). */
+    static ColumnInfo displayColumn(TableSchema table, ColumnInfo column) {
+        List<String> words = Text.words(column.name());
+        if (column.role() == ColumnRole.IDENTIFIER
+                && words.size() > 1
+                && words.getLast().equals("id")) {
+            String entity = String.join(" ", words.subList(0, words.size() - 1));
+            for (ColumnInfo other : table.columns()) {
+                List<String> otherWords = Text.words(other.name());
+                if (otherWords.size() > 1
+                        && otherWords.getLast().equals("name")
+                        && String.join(" ", otherWords.subList(0, otherWords.size() - 1))
+                                .equals(entity)) {
+                    return other;
+                }
+            }
+        }
+        return column;
+    }
+
+    /** What one row is called: the table name's last word when it is a plural noun, else "rows". */
+    static String tableNoun(TableSchema table) {
+        List<String> words = Text.words(table.name());
+        String last = words.isEmpty() ? "rows" : words.getLast();
+        return last.length() > 3 && last.endsWith("s") && !last.endsWith("ss") ? last : "rows";
+    }
+
+    static boolean isIdLike(ColumnInfo column) {
+        List<String> words = Text.words(column.name());
+        return words.contains("id") || words.contains("sku") || words.contains("code");
+    }
+
+    static LocalDate parseDate(String text) {
+        if (text == null || text.length() < 10) {
+            return null;
+        }
+        return TimePhrases.parseDate(text.substring(0, 10));
+    }
+
+    static Double parseDouble(String text) {
+        try {
+            return Double.parseDouble(text);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String capitalize(String text) {
+        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+
+    private String numericText(Numeric numeric) {
+        StringBuilder text = new StringBuilder();
+        for (int i = numeric.from(); i < numeric.to(); i++) {
+            text.append(i > numeric.from() ? " " : "").append(word(i));
+        }
+        return text.toString();
+    }
+
+    String question() {
+        return question;
+    }
+}

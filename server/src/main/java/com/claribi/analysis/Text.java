@@ -1,0 +1,145 @@
+package com.claribi.analysis;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Tokenising, stemming and fuzzy comparison shared by the lexicon and the planner. */
+final class Text {
+    private Text() {}
+
+    enum Kind {
+        WORD,
+        NUMBER,
+        DATE
+    }
+
+    /**
+     * One token of a question. {@code number} is set for NUMBER tokens (with k/m/b suffixes applied);
+     * {@code percent} and {@code currency} say whether it was written with % or $.
+     */
+    record Token(
+            int index, String text, String stem, Kind kind, BigDecimal number, boolean percent, boolean currency) {}
+
+    private static final Pattern TOKEN = Pattern.compile("(\\d{4}-\\d{1,2}-\\d{1,2})"
+            + "|([$€£]?\\d(?:[\\d,]*\\d)?(?:\\.\\d+)?(?:\\s?(?:k|m|bn|b|million|thousand|billion)\\b)?%?)"
+            + "|([\\p{L}\\p{N}]+(?:['’][\\p{L}]+)?)"
+            + "|([<>]=?|=)");
+
+    static List<Token> tokenize(String input) {
+        String lower = input.toLowerCase(Locale.ROOT).replace('’', '\'');
+        List<Token> tokens = new ArrayList<>();
+        Matcher matcher = TOKEN.matcher(lower);
+        while (matcher.find()) {
+            int index = tokens.size();
+            if (matcher.group(1) != null) {
+                tokens.add(new Token(index, matcher.group(1), matcher.group(1), Kind.DATE, null, false, false));
+            } else if (matcher.group(2) != null) {
+                tokens.add(number(index, matcher.group(2)));
+            } else if (matcher.group(3) != null) {
+                String word = matcher.group(3).replace("'s", "").replace("'", "");
+                tokens.add(new Token(index, word, stem(word), Kind.WORD, null, false, false));
+            } else {
+                String op = matcher.group(4);
+                tokens.add(new Token(index, op, op, Kind.WORD, null, false, false));
+            }
+        }
+        return tokens;
+    }
+
+    private static Token number(int index, String raw) {
+        boolean percent = raw.endsWith("%");
+        boolean currency = raw.startsWith("$") || raw.startsWith("€") || raw.startsWith("£");
+        String body = raw.replaceAll("[$€£%,]", "").trim();
+        BigDecimal multiplier = BigDecimal.ONE;
+        String[][] suffixes = {
+            {"thousand", "1000"},
+            {"million", "1000000"},
+            {"billion", "1000000000"},
+            {"bn", "1000000000"},
+            {"k", "1000"},
+            {"m", "1000000"},
+            {"b", "1000000000"}
+        };
+        for (String[] suffix : suffixes) {
+            if (body.endsWith(suffix[0])) {
+                body = body.substring(0, body.length() - suffix[0].length()).trim();
+                multiplier = new BigDecimal(suffix[1]);
+                break;
+            }
+        }
+        BigDecimal value = new BigDecimal(body).multiply(multiplier);
+        return new Token(index, raw.trim(), raw.trim(), Kind.NUMBER, value, percent, currency);
+    }
+
+    /** Words of an identifier or value: splits on non-alphanumerics and camelCase, lowercases. */
+    static List<String> words(String name) {
+        String spaced = name.replaceAll("([a-z])([A-Z])", "$1 $2");
+        List<String> words = new ArrayList<>();
+        for (Token token : tokenize(spaced)) {
+            words.add(token.kind() == Kind.WORD ? token.text() : token.text().replace(",", ""));
+        }
+        return words;
+    }
+
+    /** A light English stemmer: plural and possessive endings only. */
+    static String stem(String word) {
+        if (word.length() <= 3) {
+            return word;
+        }
+        if (word.endsWith("ies") && word.length() > 4) {
+            return word.substring(0, word.length() - 3) + "y";
+        }
+        if (word.endsWith("sses") || word.endsWith("shes") || word.endsWith("ches") || word.endsWith("xes")) {
+            return word.substring(0, word.length() - 2);
+        }
+        if (word.endsWith("s") && !word.endsWith("ss") && !word.endsWith("us") && !word.endsWith("is")) {
+            return word.substring(0, word.length() - 1);
+        }
+        return word;
+    }
+
+    /** Optimal-string-alignment distance, stopping early once above {@code limit}. */
+    static int distance(String a, String b, int limit) {
+        if (Math.abs(a.length() - b.length()) > limit) {
+            return limit + 1;
+        }
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            int rowMin = Integer.MAX_VALUE;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+                rowMin = Math.min(rowMin, d[i][j]);
+            }
+            if (rowMin > limit) {
+                return limit + 1;
+            }
+        }
+        return d[a.length()][b.length()];
+    }
+
+    /** Whether {@code word} is a small typo of {@code target}: one edit from 5 letters, two from 9. */
+    static boolean typoOf(String word, String target) {
+        if (word.equals(target) || word.length() < 5 || target.length() < 5) {
+            return false;
+        }
+        if (Character.isDigit(word.charAt(0)) || Character.isDigit(target.charAt(0))) {
+            return false;
+        }
+        int limit = target.length() >= 9 ? 2 : 1;
+        return distance(word, target, limit) <= limit;
+    }
+}

@@ -1,0 +1,327 @@
+package com.claribi.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.claribi.platform.ClariException;
+import com.claribi.platform.ErrorCode;
+import com.claribi.platform.Json;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+class AnalysisEngineTest {
+    @TempDir
+    static Path dir;
+
+    static Connection connection;
+    static List<TableSchema> schemas;
+    static final AnalysisEngine ENGINE = new AnalysisEngine(QuestionSetTest.CLOCK, AnalysisLimits.defaults());
+
+    @BeforeAll
+    static void createData() throws SQLException {
+        connection = DriverManager.getConnection("jdbc:duckdb:");
+        Datasets.createAll(connection, dir);
+        schemas = Datasets.schemas(connection);
+    }
+
+    @AfterAll
+    static void close() throws SQLException {
+        connection.close();
+    }
+
+    private static AnalysisOutcome ask(String question) {
+        return ENGINE.analyze(connection, question, schemas);
+    }
+
+    private static long count(String sql) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(sql)) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+
+    @Test
+    void payloadSerialisesToTheSpecShape() {
+        AnalysisOutcome outcome = ask("What was revenue by region last quarter?");
+        AnalysisPayload payload =
+                AnalysisPayload.of("an_test", "What was revenue by region last quarter?", outcome, 1, 49);
+        JsonNode json = Json.mapper().valueToTree(payload);
+
+        assertThat(json.get("analysis_id").asString()).isEqualTo("an_test");
+        assertThat(json.get("status").asString()).isEqualTo("completed");
+        JsonNode answer = json.get("answer");
+        assertThat(answer.get("text").asString()).contains("region").contains("Q4 2025");
+        assertThat(answer.get("result").get("type").asString()).isEqualTo("table");
+        assertThat(answer.get("result").has("value")).isFalse();
+        assertThat(answer.get("headline").get("formatted").asString()).startsWith("$");
+        assertThat(answer.get("headline").get("unit").asString()).isEqualTo("USD");
+        assertThat(answer.get("table").get("columns").get(0).get("name").asString())
+                .isEqualTo("region");
+        assertThat(answer.get("table").get("rows").get(0).get(1).isNumber()).isTrue();
+        assertThat(answer.get("chart").get("type").asString()).isEqualTo("bar");
+        assertThat(answer.get("chart").get("vega_lite").get("$schema").asString())
+                .contains("vega-lite");
+        JsonNode interpretation = answer.get("interpretation");
+        assertThat(interpretation.get("metric").asString()).isEqualTo("revenue");
+        assertThat(interpretation.get("aggregation").asString()).isEqualTo("sum");
+        assertThat(interpretation.get("dimensions").get(0).asString()).isEqualTo("region");
+        assertThat(interpretation.get("time_range").get("start").asString()).isEqualTo("2025-10-01");
+        assertThat(interpretation.get("time_range").get("end").asString()).isEqualTo("2025-12-31");
+        assertThat(interpretation.get("time_range").get("label").asString()).isEqualTo("Q4 2025");
+        assertThat(answer.get("notes").toString()).contains("last quarter").contains("Q4 2025");
+        assertThat(json.get("follow_up_questions").size()).isBetween(3, 5);
+        assertThat(json.get("tool_trace").toString())
+                .contains("\"tool\":\"breakdown\"")
+                .contains("\"ms\"");
+        assertThat(json.get("data_sources_used").get(0).asString()).isEqualTo("ds_sales");
+        assertThat(json.get("credits_used").asInt()).isEqualTo(1);
+        assertThat(json.get("credits_remaining").asInt()).isEqualTo(49);
+    }
+
+    @Test
+    void everyResultTypeOfSection4IsProduced() {
+        assertThat(ask("What was total revenue in 2025?").answer().result().type())
+                .isEqualTo("number");
+        assertThat(ask("Which region had the highest revenue in 2025?")
+                        .answer()
+                        .result()
+                        .type())
+                .isEqualTo("category");
+        assertThat(ask("Did EMEA have more revenue than APAC in 2025?")
+                        .answer()
+                        .result()
+                        .type())
+                .isEqualTo("boolean");
+        assertThat(ask("Top 3 products by revenue").answer().result().type()).isEqualTo("list");
+        assertThat(ask("Revenue by channel").answer().result().type()).isEqualTo("table");
+    }
+
+    @Test
+    void chartsMatchTheQuestionAndRenderAsPng() {
+        AnalysisOutcome trend = ask("Monthly revenue in 2025");
+        assertThat(trend.answer().chart().type()).isEqualTo("line");
+        AnalysisOutcome share = ask("What share of revenue does each channel contribute?");
+        assertThat(share.answer().chart().type()).isEqualTo("pie");
+        for (AnalysisOutcome outcome : List.of(trend, share, ask("Revenue by region and channel in 2025"))) {
+            byte[] png = ((AnalysisOutcome.Answered) outcome).chartPng().orElseThrow();
+            assertThat(png).startsWith(0x89, 'P', 'N', 'G');
+            assertThat(png.length).isGreaterThan(2000);
+        }
+        assertThat(((AnalysisOutcome.Answered) ask("What was total revenue in 2025?")).chartPng())
+                .isEmpty();
+    }
+
+    @Test
+    void followUpsAreQuestionsTheEngineCanAnswer() {
+        AnalysisOutcome outcome = ask("What was the CTR by campaign in 2025?");
+        assertThat(outcome.followUpQuestions()).hasSizeBetween(3, 5);
+        for (String followUp : outcome.followUpQuestions()) {
+            assertThat(ask(followUp)).as(followUp).isInstanceOf(AnalysisOutcome.Answered.class);
+        }
+    }
+
+    @Test
+    void anEmptyRelativeWindowIsReadAgainstTheLatestDataAndSaysSo() {
+        AnalysisOutcome outcome = ask("What was revenue this year?");
+        assertThat(outcome.answer().interpretation().timeRange().label()).isEqualTo("2025");
+        assertThat(outcome.answer().notes())
+                .anySatisfy(note ->
+                        assertThat(note).contains("no data for 2026").contains("latest date in the data (2025-12-31)"));
+    }
+
+    @Test
+    void aColumnTheDataDoesNotHaveIsRefusedWithAnswerableSuggestions() {
+        AnalysisOutcome outcome = ask("What was revenue by salesperson?");
+        assertThat(outcome).isInstanceOf(AnalysisOutcome.Unanswerable.class);
+        assertThat(outcome.answer().text()).contains("salesperson");
+        assertThat(outcome.answer().result()).isNull();
+        assertThat(outcome.followUpQuestions()).isNotEmpty();
+        for (String suggestion : outcome.followUpQuestions()) {
+            assertThat(ask(suggestion)).as(suggestion).isInstanceOf(AnalysisOutcome.Answered.class);
+        }
+        AnalysisPayload payload = AnalysisPayload.of("an_x", "q", outcome, 0, 50);
+        assertThat(payload.status()).isEqualTo("failed");
+    }
+
+    @Test
+    void questionsOutsideTheDataAreRefusedNotAnsweredWithZero() {
+        assertThat(ask("What was revenue in 2019?").answer().text()).contains("2024-01-01 to 2025-12-31");
+        assertThat(ask("How many employees do we have?")).isInstanceOf(AnalysisOutcome.Unanswerable.class);
+        assertThat(ask("What will revenue be next year?").answer().text()).contains("forecast");
+        assertThat(ask("What is the ROAS by campaign?").answer().text()).contains("revenue and spend");
+        assertThat(ask("What was revenue by month?")).isInstanceOf(AnalysisOutcome.Answered.class);
+    }
+
+    @Test
+    void anAmbiguousColumnIsRefusedNamingTheCandidates() throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(
+                    "CREATE TABLE shipments AS SELECT range AS shipment_no, 'Route ' || (range % 3) AS route, "
+                            + "range * 1.5 AS fuel_cost, range * 2.5 AS labor_cost FROM range(50)");
+        }
+        TableSchema shipments = AnalysisEngine.describe(connection, "shipments", "ds_ship", "Shipments");
+        AnalysisOutcome outcome = ENGINE.analyze(connection, "What was the total cost by route?", List.of(shipments));
+        assertThat(outcome).isInstanceOf(AnalysisOutcome.Unanswerable.class);
+        assertThat(outcome.answer().text())
+                .contains("ambiguous")
+                .contains("fuel_cost")
+                .contains("labor_cost");
+        AnalysisOutcome named =
+                ENGINE.analyze(connection, "What was the total fuel cost by route?", List.of(shipments));
+        assertThat(named).isInstanceOf(AnalysisOutcome.Answered.class);
+    }
+
+    @Test
+    void sqlInQuestionsIsNeverExecuted() throws SQLException {
+        long before = count("SELECT COUNT(*) FROM sales_orders");
+        List<String> hostile = List.of(
+                "'; DROP TABLE sales_orders; --",
+                "revenue by region\"; DROP TABLE sales_orders; --",
+                "What was revenue for region 'EMEA' OR 1=1 --",
+                "total revenue in 2025); DELETE FROM sales_orders; --",
+                "revenue where region = EMEA UNION SELECT password FROM users");
+        for (String question : hostile) {
+            AnalysisOutcome outcome = ask(question);
+            assertThat(outcome.answer().text()).doesNotContainIgnoringCase("syntax");
+        }
+        assertThat(count("SELECT COUNT(*) FROM sales_orders")).isEqualTo(before);
+        AnalysisOutcome emea = ask("What was revenue for region 'EMEA' OR 1=1 --");
+        assertThat(emea.answer().interpretation().filters())
+                .extracting(AnalysisPayload.Filter::value)
+                .contains("EMEA");
+    }
+
+    @Test
+    void hostileDataValuesAreMatchedAndBoundAsParameters() throws SQLException {
+        AnalysisOutcome outcome = ask("What was total revenue from O'Brien & Sons\"; DROP TABLE sales_orders;-- ?");
+        assertThat(outcome).isInstanceOf(AnalysisOutcome.Answered.class);
+        assertThat(outcome.answer().interpretation().filters())
+                .extracting(AnalysisPayload.Filter::value)
+                .containsExactly(Datasets.HOSTILE_CUSTOMER);
+        double expected;
+        try (var statement =
+                connection.prepareStatement("SELECT SUM(revenue) FROM sales_orders WHERE customer_name = ?")) {
+            statement.setString(1, Datasets.HOSTILE_CUSTOMER);
+            try (ResultSet result = statement.executeQuery()) {
+                result.next();
+                expected = result.getDouble(1);
+            }
+        }
+        assertThat(((Number) outcome.answer().result().value()).doubleValue())
+                .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(count("SELECT COUNT(*) FROM sales_orders")).isGreaterThan(0);
+    }
+
+    @Test
+    void hostileColumnAndTableNamesAreQuoted() throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(
+                    "CREATE TABLE \"odd \"\"table\"\"; --\" AS SELECT 'A' AS \"seg\"\"ment\", 10.0 AS \"amount; DROP\" "
+                            + "UNION ALL SELECT 'B', 5.0");
+        }
+        TableSchema odd = AnalysisEngine.describe(connection, "odd \"table\"; --", "ds_odd", "Odd");
+        AnalysisOutcome outcome = ENGINE.analyze(connection, "total amount", List.of(odd));
+        assertThat(outcome.answer().result().value()).isEqualTo(15.0);
+    }
+
+    @Test
+    void largeResultsAreCappedWithANote() throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(
+                    "CREATE TABLE events AS SELECT 'user-' || range AS user_name, (range % 7) AS score_points, "
+                            + "DATE '2025-01-01' + CAST(range % 365 AS INTEGER) AS event_date FROM range(200000)");
+        }
+        TableSchema events = AnalysisEngine.describe(connection, "events", "ds_events", "Events");
+        AnalysisEngine capped =
+                new AnalysisEngine(QuestionSetTest.CLOCK, new AnalysisLimits(500, Duration.ofSeconds(10), 1000));
+        AnalysisOutcome outcome = capped.analyze(connection, "score points by user name", List.of(events));
+        assertThat(outcome).isInstanceOf(AnalysisOutcome.Answered.class);
+        assertThat(outcome.answer().table().rows()).hasSize(500);
+        assertThat(outcome.answer().notes()).anySatisfy(note -> assertThat(note).contains("row cap"));
+        assertThat(outcome.answer().chart().vegaLite().toString().length()).isLessThan(200_000);
+    }
+
+    @Test
+    void blankAndOverlongQuestionsAreInvalidArguments() {
+        assertThatThrownBy(() -> ask("  "))
+                .isInstanceOf(ClariException.class)
+                .satisfies(e -> assertThat(((ClariException) e).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+        assertThatThrownBy(() -> ask("revenue ".repeat(200))).isInstanceOf(ClariException.class);
+    }
+
+    @Test
+    void aQueryOverItsTimeoutIsStoppedWithAPlainMessage() throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(
+                    "CREATE VIEW endless AS SELECT range AS amount, range % 10 AS bucket FROM range(100000000000)");
+        }
+        TableSchema endless = new TableSchema(
+                "ds_endless",
+                "Endless",
+                "endless",
+                List.of(
+                        new ColumnInfo("amount", "BIGINT", ColumnRole.MEASURE),
+                        new ColumnInfo("bucket", "BIGINT", ColumnRole.DIMENSION)),
+                -1);
+        AnalysisEngine quick =
+                new AnalysisEngine(QuestionSetTest.CLOCK, new AnalysisLimits(100, Duration.ofSeconds(1), 1000));
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> quick.analyze(connection, "total amount", List.of(endless)))
+                .isInstanceOf(ClariException.class)
+                .hasMessageContaining("longer than 1 s")
+                .satisfies(e -> assertThat(((ClariException) e).code()).isEqualTo(ErrorCode.UNAVAILABLE));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aProfileWithoutValuesGetsThemFromDuckDb() {
+        TableSchema bare = new TableSchema(
+                "ds_sales",
+                "Sales orders",
+                "sales_orders",
+                List.of(
+                        new ColumnInfo("order_date", "DATE", ColumnRole.TIME),
+                        new ColumnInfo(
+                                "region", "VARCHAR", ColumnRole.DIMENSION, List.of(), 4, "APAC", "North America"),
+                        new ColumnInfo("revenue", "DOUBLE", ColumnRole.MEASURE)),
+                6237);
+        TableSchema filled = AnalysisEngine.withValues(connection, bare);
+        assertThat(filled.column("region").orElseThrow().values())
+                .containsExactly("APAC", "EMEA", "LATAM", "North America");
+        AnalysisOutcome outcome = ENGINE.analyze(connection, "revenue for emea last year", List.of(filled));
+        assertThat(outcome.answer().interpretation().filters())
+                .extracting(AnalysisPayload.Filter::value)
+                .containsExactly("EMEA");
+    }
+
+    @Test
+    void traceNamesThePlannerStepsWithRowsAndTimings() {
+        AnalysisOutcome outcome = ask("Revenue Q2 2025 vs Q2 2024");
+        assertThat(outcome.toolTrace())
+                .extracting(AnalysisPayload.ToolCall::tool)
+                .contains("plan", "compare_periods");
+        AnalysisPayload.ToolCall call = outcome.toolTrace().stream()
+                .filter(t -> t.tool().equals("compare_periods"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(call.arguments())
+                .containsEntry("metric", "revenue")
+                .containsEntry("period", "2025-04-01..2025-06-30");
+        assertThat(call.rows()).isEqualTo(1);
+        Map<String, Object> plan = outcome.toolTrace().getFirst().arguments();
+        assertThat(plan).containsEntry("intent", "compare");
+    }
+}
