@@ -12,14 +12,20 @@ import com.claribi.billing.Plans;
 import com.claribi.billing.Pricing;
 import com.claribi.http.HttpServer;
 import com.claribi.http.OpsRoutes;
+import com.claribi.ingest.DataSourceCatalog;
+import com.claribi.ingest.DataSources;
 import com.claribi.ingest.HostResolver;
+import com.claribi.ingest.IngestLimits;
+import com.claribi.ingest.Ingestor;
 import com.claribi.ingest.SourceFormat;
 import com.claribi.ingest.UrlFetcher;
 import com.claribi.mcp.AccountTools;
+import com.claribi.mcp.DataSourceTools;
 import com.claribi.mcp.McpRegistry;
 import com.claribi.mcp.McpServer;
 import com.claribi.mcp.McpTools;
 import com.claribi.platform.Config;
+import com.claribi.platform.Json;
 import com.claribi.rest.RestApi;
 import com.claribi.storage.MetadataStore;
 import com.claribi.storage.WorkspaceDatabases;
@@ -133,21 +139,34 @@ public final class Application implements AutoCloseable {
             Authenticator authenticator =
                     new OAuthAuthenticator(new KeyAuthenticator(accounts, publicUrlOnceBound::get), oauth);
 
+            UrlFetcher urlFetcher = UrlFetcher.create(config);
+            opened.push(urlFetcher);
+            DataSources dataSources = new DataSources(
+                    new DataSourceCatalog(metadata.jdbi(), Json.mapper(), clock),
+                    new Ingestor(IngestLimits.defaults(), clock),
+                    urlFetcher,
+                    workspaces,
+                    plans,
+                    2);
+            opened.push(dataSources);
+
             HttpServer.Routes routes = new HttpServer.Routes();
             OpsRoutes.register(routes, metadata::isReachable, metrics);
-            routes.add(RestApi.PREFIX + "/*", new RestApi(authenticator, accounts, plans));
+            routes.add(RestApi.PREFIX + "/*", new RestApi(authenticator, accounts, plans, dataSources));
             new OAuthRoutes(oauth).register(routes);
             new WebApp(accounts, signup, oauth, metadata.jdbi(), clock, publicUrlOnceBound::get).register(routes);
 
             McpRegistry mcpRegistry = new McpRegistry();
             McpTools.register(mcpRegistry, pricing);
             AccountTools.register(mcpRegistry, signup, plans, publicUrlOnceBound::get);
+            DataSourceTools.register(mcpRegistry, dataSources);
             for (McpRegistry.Extension extension : mcpExtensions) {
                 extension.register(mcpRegistry);
             }
             McpServer mcp =
                     McpServer.create(config, metadata, authenticator, AccountTools.tierPolicy(plans), mcpRegistry);
             mcp.register(routes);
+            DataSourceTools.notifyChanges(dataSources, mcp);
 
             HttpServer http = HttpServer.start(config.bind(), config.port(), routes, Duration.ofSeconds(20));
             opened.push(http);
@@ -156,6 +175,7 @@ public final class Application implements AutoCloseable {
             publicUrlOnceBound.set(publicUrl);
             mcp.serving(publicUrl);
             opened.push(mcp);
+            dataSources.resumeInterrupted();
             log.info("clariBI listening on {}:{} (public URL {})", config.bind(), http.port(), publicUrl);
             return new Application(opened, http, publicUrl, accounts, signup, plans, authenticator);
         } catch (RuntimeException e) {

@@ -191,6 +191,40 @@ public final class DataSourceCatalog {
                 .one());
     }
 
+    /**
+     * Records that a server starts (or restarts) processing the source.
+     *
+     * @return the attempt number, 1 for the first; 0 when the source is gone or no longer processing
+     */
+    public int startAttempt(String workspaceId, String id) {
+        return jdbi.inTransaction(handle -> {
+            int updated = handle.createUpdate("UPDATE data_sources SET attempts = attempts + 1"
+                            + " WHERE workspace_id = :workspace AND id = :id AND status = 'processing'")
+                    .bind("workspace", workspaceId)
+                    .bind("id", id)
+                    .execute();
+            if (updated == 0) {
+                return 0;
+            }
+            return handle.createQuery("SELECT attempts FROM data_sources WHERE workspace_id = :workspace AND id = :id")
+                    .bind("workspace", workspaceId)
+                    .bind("id", id)
+                    .mapTo(Integer.class)
+                    .one();
+        });
+    }
+
+    /** How often processing of the source was started; 0 when it is unknown. */
+    public int attempts(String workspaceId, String id) {
+        return jdbi.withHandle(handle -> handle.createQuery(
+                        "SELECT attempts FROM data_sources WHERE workspace_id = :workspace AND id = :id")
+                .bind("workspace", workspaceId)
+                .bind("id", id)
+                .mapTo(Integer.class)
+                .findOne()
+                .orElse(0));
+    }
+
     /** Every source still {@code processing}, for the job runner to resume or fail at startup. */
     public List<DataSourceRecord> processing() {
         return jdbi.withHandle(

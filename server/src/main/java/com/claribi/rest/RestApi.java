@@ -17,6 +17,7 @@ import com.claribi.billing.Pricing;
 import com.claribi.billing.Quota;
 import com.claribi.billing.Usage;
 import com.claribi.http.HttpResponses;
+import com.claribi.ingest.DataSources;
 import com.claribi.platform.ClariException;
 import com.claribi.platform.ErrorCode;
 import com.claribi.platform.Json;
@@ -69,11 +70,18 @@ public final class RestApi extends Handler.Abstract {
     private final Accounts accounts;
     private final Plans plans;
     private final JsonMapper json = Json.mapper();
+    private final DataSourceRoutes dataSources;
 
     public RestApi(Authenticator authenticator, Accounts accounts, Plans plans) {
+        this(authenticator, accounts, plans, null);
+    }
+
+    /** With the {@code /data-sources} routes (issue 5) when {@code dataSources} is not null. */
+    public RestApi(Authenticator authenticator, Accounts accounts, Plans plans, DataSources dataSources) {
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
         this.accounts = Objects.requireNonNull(accounts, "accounts");
         this.plans = Objects.requireNonNull(plans, "plans");
+        this.dataSources = dataSources == null ? null : new DataSourceRoutes(dataSources);
     }
 
     /** A response body and status; {@code body} is serialized as JSON. */
@@ -133,6 +141,9 @@ public final class RestApi extends Handler.Abstract {
         if (route.length() > 1 && route.endsWith("/")) {
             route = route.substring(0, route.length() - 1);
         }
+        if (dataSources != null && DataSourceRoutes.allowed(route) != null) {
+            return dataSourceRoute(request, method, route);
+        }
         Matcher keyPath = KEY_PATH.matcher(route);
         String allowed = switch (route) {
             case "/account", "/workspace", "/usage", "/billing/status" -> "GET";
@@ -158,6 +169,31 @@ public final class RestApi extends Handler.Abstract {
             case "/api-keys" -> method.equals("GET") ? listKeys(principal) : mintKey(principal, readObject(request));
             default -> revokeKey(principal, keyPath.group(1));
         };
+    }
+
+    private Reply dataSourceRoute(Request request, String method, String route) {
+        String allowed = DataSourceRoutes.allowed(route);
+        if (!List.of(allowed.split(", ")).contains(method)) {
+            throw new Refusal(
+                    405,
+                    "method_not_allowed",
+                    "Use " + allowed + " for " + PREFIX + route + ".",
+                    Map.of("Allow", allowed));
+        }
+        Principal principal = authenticate(request);
+        require(principal, DataSourceRoutes.scope(method));
+        if (!plans.has(principal.workspaceId(), "rest_api_access")) {
+            throw new ClariException(
+                    ErrorCode.FORBIDDEN,
+                    "This workspace's tier does not include rest_api_access; upgrade to use data routes.");
+        }
+        Map<String, String> query = new LinkedHashMap<>();
+        org.eclipse.jetty.util.Fields fields = Request.extractQueryParameters(request);
+        for (org.eclipse.jetty.util.Fields.Field field : fields) {
+            query.put(field.getName(), field.getValue());
+        }
+        Map.Entry<Integer, Object> reply = dataSources.handle(principal, method, route, query);
+        return new Reply(reply.getKey(), reply.getValue());
     }
 
     // ---- authentication ----

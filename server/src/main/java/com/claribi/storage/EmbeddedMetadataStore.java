@@ -28,8 +28,12 @@ public final class EmbeddedMetadataStore implements MetadataStore {
             throw new UncheckedIOException("cannot create the metadata folder " + folder, e);
         }
         HikariConfig config = new HikariConfig();
+        // WRITE_DELAY=0: a commit reaches the file before it returns. H2's default (500 ms) loses
+        // committed rows when the process is killed, e.g. a data source acknowledged to a client
+        // (DataSourcesEndToEndTest kills a server with SIGKILL).
         config.setJdbcUrl("jdbc:h2:file:" + folder.toAbsolutePath().resolve("claribi")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE");
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE"
+                + ";WRITE_DELAY=0");
         config.setUsername("claribi");
         config.setPassword("");
         config.setMaximumPoolSize(POOL_SIZE);
