@@ -3,17 +3,24 @@ package com.claribi;
 import com.claribi.accounts.Accounts;
 import com.claribi.accounts.Mailer;
 import com.claribi.accounts.Signup;
+import com.claribi.analysis.Analyses;
+import com.claribi.analysis.AnalysisEngine;
+import com.claribi.analysis.AnalysisLimits;
 import com.claribi.auth.Authenticator;
 import com.claribi.auth.KeyAuthenticator;
 import com.claribi.billing.Plans;
 import com.claribi.billing.Pricing;
+import com.claribi.dashboards.Dashboards;
 import com.claribi.http.HttpServer;
 import com.claribi.http.OpsRoutes;
+import com.claribi.ingest.DataSourceCatalog;
 import com.claribi.mcp.AccountTools;
+import com.claribi.mcp.AnalysisTools;
 import com.claribi.mcp.McpRegistry;
 import com.claribi.mcp.McpServer;
 import com.claribi.mcp.McpTools;
 import com.claribi.platform.Config;
+import com.claribi.platform.Json;
 import com.claribi.rest.RestApi;
 import com.claribi.storage.MetadataStore;
 import com.claribi.storage.WorkspaceDatabases;
@@ -48,6 +55,8 @@ public final class Application implements AutoCloseable {
     private final Signup signup;
     private final Plans plans;
     private final Authenticator authenticator;
+    private final WorkspaceDatabases workspaces;
+    private final DataSourceCatalog catalog;
 
     private Application(
             Deque<AutoCloseable> opened,
@@ -56,7 +65,11 @@ public final class Application implements AutoCloseable {
             Accounts accounts,
             Signup signup,
             Plans plans,
-            Authenticator authenticator) {
+            Authenticator authenticator,
+            WorkspaceDatabases workspaces,
+            DataSourceCatalog catalog) {
+        this.workspaces = workspaces;
+        this.catalog = catalog;
         this.opened = opened;
         this.http = http;
         this.publicUrl = publicUrl;
@@ -105,13 +118,29 @@ public final class Application implements AutoCloseable {
             Plans plans = new Plans(pricing, accounts, metadata.jdbi(), clock);
             Authenticator authenticator = new KeyAuthenticator(accounts, publicUrlOnceBound::get);
 
+            DataSourceCatalog catalog = new DataSourceCatalog(metadata.jdbi(), Json.mapper(), clock);
+            AnalysisLimits analysisLimits = AnalysisLimits.defaults();
+            Analyses analyses = new Analyses(
+                    new AnalysisEngine(clock, analysisLimits),
+                    analysisLimits,
+                    catalog,
+                    workspaces,
+                    plans,
+                    metadata.jdbi(),
+                    Json.mapper(),
+                    clock,
+                    Math.max(2, Runtime.getRuntime().availableProcessors()));
+            opened.push(analyses);
+            Dashboards dashboards = new Dashboards(analyses, metadata.jdbi(), clock);
+
             HttpServer.Routes routes = new HttpServer.Routes();
             OpsRoutes.register(routes, metadata::isReachable, metrics);
-            routes.add(RestApi.PREFIX + "/*", new RestApi(authenticator, accounts, plans));
+            routes.add(RestApi.PREFIX + "/*", new RestApi(authenticator, accounts, plans).withDashboards(dashboards));
 
             McpRegistry mcpRegistry = new McpRegistry();
             McpTools.register(mcpRegistry, pricing);
             AccountTools.register(mcpRegistry, signup, plans, publicUrlOnceBound::get);
+            AnalysisTools.register(mcpRegistry, analyses, dashboards);
             for (McpRegistry.Extension extension : mcpExtensions) {
                 extension.register(mcpRegistry);
             }
@@ -127,7 +156,8 @@ public final class Application implements AutoCloseable {
             mcp.serving(publicUrl);
             opened.push(mcp);
             log.info("clariBI listening on {}:{} (public URL {})", config.bind(), http.port(), publicUrl);
-            return new Application(opened, http, publicUrl, accounts, signup, plans, authenticator);
+            return new Application(
+                    opened, http, publicUrl, accounts, signup, plans, authenticator, workspaces, catalog);
         } catch (RuntimeException e) {
             closeAll(opened, e);
             throw e;
@@ -155,6 +185,16 @@ public final class Application implements AutoCloseable {
 
     public Plans plans() {
         return plans;
+    }
+
+    /** The workspaces' DuckDB databases (in-process tests seed tables through it). */
+    public WorkspaceDatabases workspaceDatabases() {
+        return workspaces;
+    }
+
+    /** The data-source catalog (in-process tests record data sources through it). */
+    public DataSourceCatalog dataSourceCatalog() {
+        return catalog;
     }
 
     /** The credential check both surfaces use. */

@@ -69,11 +69,18 @@ public final class RestApi extends Handler.Abstract {
     private final Accounts accounts;
     private final Plans plans;
     private final JsonMapper json = Json.mapper();
+    private DashboardRoutes dashboards;
 
     public RestApi(Authenticator authenticator, Accounts accounts, Plans plans) {
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
         this.accounts = Objects.requireNonNull(accounts, "accounts");
         this.plans = Objects.requireNonNull(plans, "plans");
+    }
+
+    /** Adds the {@code /dashboards} routes (issue 6); call before serving. */
+    public RestApi withDashboards(com.claribi.dashboards.Dashboards dashboards) {
+        this.dashboards = new DashboardRoutes(dashboards);
+        return this;
     }
 
     /** A response body and status; {@code body} is serialized as JSON. */
@@ -133,6 +140,9 @@ public final class RestApi extends Handler.Abstract {
         if (route.length() > 1 && route.endsWith("/")) {
             route = route.substring(0, route.length() - 1);
         }
+        if (dashboards != null && DashboardRoutes.allowed(route) != null) {
+            return dashboardRoute(request, method, route);
+        }
         Matcher keyPath = KEY_PATH.matcher(route);
         String allowed = switch (route) {
             case "/account", "/workspace", "/usage", "/billing/status" -> "GET";
@@ -158,6 +168,31 @@ public final class RestApi extends Handler.Abstract {
             case "/api-keys" -> method.equals("GET") ? listKeys(principal) : mintKey(principal, readObject(request));
             default -> revokeKey(principal, keyPath.group(1));
         };
+    }
+
+    private Reply dashboardRoute(Request request, String method, String route) {
+        String allowed = DashboardRoutes.allowed(route);
+        if (!List.of(allowed.split(", ")).contains(method)) {
+            throw new Refusal(
+                    405,
+                    "method_not_allowed",
+                    "Use " + allowed + " for " + PREFIX + route + ".",
+                    Map.of("Allow", allowed));
+        }
+        Principal principal = authenticate(request);
+        require(principal, DashboardRoutes.scope(method));
+        if (!plans.has(principal.workspaceId(), "rest_api_access")) {
+            throw new ClariException(
+                    ErrorCode.FORBIDDEN,
+                    "This workspace's tier does not include rest_api_access; upgrade to use the dashboard routes.");
+        }
+        Map<String, String> query = new LinkedHashMap<>();
+        for (org.eclipse.jetty.util.Fields.Field field : Request.extractQueryParameters(request)) {
+            query.put(field.getName(), field.getValue());
+        }
+        Map.Entry<Integer, Object> reply =
+                dashboards.handle(principal, method, route, query, () -> readObject(request));
+        return new Reply(reply.getKey(), reply.getValue());
     }
 
     // ---- authentication ----
