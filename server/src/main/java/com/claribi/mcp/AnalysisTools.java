@@ -362,7 +362,7 @@ public final class AnalysisTools {
                        "result": {"type": "object", "additionalProperties": false, "required": ["type"],
                          "properties": {"type": {"enum": ["number", "category", "boolean", "list", "table"]},
                                         "value": {}}},
-                       "headline": {"type": "object", "additionalProperties": false, "required": ["label", "value"],
+                       "headline": {"type": "object", "additionalProperties": false, "required": ["label"],
                          "properties": {"label": {"type": "string"}, "value": {"type": ["number", "string", "boolean"]},
                                         "formatted": {"type": "string"}, "unit": {"type": "string"}}},
                        "table": {"type": "object", "additionalProperties": false, "required": ["columns", "rows"],
