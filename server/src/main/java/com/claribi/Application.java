@@ -57,6 +57,8 @@ public final class Application implements AutoCloseable {
     private final Authenticator authenticator;
     private final WorkspaceDatabases workspaces;
     private final DataSourceCatalog catalog;
+    private final Analyses analyses;
+    private final Dashboards dashboards;
 
     private Application(
             Deque<AutoCloseable> opened,
@@ -67,7 +69,11 @@ public final class Application implements AutoCloseable {
             Plans plans,
             Authenticator authenticator,
             WorkspaceDatabases workspaces,
-            DataSourceCatalog catalog) {
+            DataSourceCatalog catalog,
+            Analyses analyses,
+            Dashboards dashboards) {
+        this.analyses = analyses;
+        this.dashboards = dashboards;
         this.workspaces = workspaces;
         this.catalog = catalog;
         this.opened = opened;
@@ -157,7 +163,17 @@ public final class Application implements AutoCloseable {
             opened.push(mcp);
             log.info("clariBI listening on {}:{} (public URL {})", config.bind(), http.port(), publicUrl);
             return new Application(
-                    opened, http, publicUrl, accounts, signup, plans, authenticator, workspaces, catalog);
+                    opened,
+                    http,
+                    publicUrl,
+                    accounts,
+                    signup,
+                    plans,
+                    authenticator,
+                    workspaces,
+                    catalog,
+                    analyses,
+                    dashboards);
         } catch (RuntimeException e) {
             closeAll(opened, e);
             throw e;
@@ -195,6 +211,16 @@ public final class Application implements AutoCloseable {
     /** The data-source catalog (in-process tests record data sources through it). */
     public DataSourceCatalog dataSourceCatalog() {
         return catalog;
+    }
+
+    /** The analysis service (in-process tests). */
+    public Analyses analyses() {
+        return analyses;
+    }
+
+    /** Dashboards (in-process tests). */
+    public Dashboards dashboards() {
+        return dashboards;
     }
 
     /** The credential check both surfaces use. */
