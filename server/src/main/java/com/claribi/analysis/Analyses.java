@@ -51,6 +51,11 @@ public final class Analyses implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Analyses.class);
     private static final char[] BASE32 = "0123456789abcdefghjkmnpqrstvwxyz".toCharArray();
     private static final Duration POLL = Duration.ofMillis(50);
+    /**
+     * A run still {@code running} this long after its last update, on no server of this process, was
+     * abandoned (its server stopped): far beyond the engine's per-query timeout times its queries.
+     */
+    static final Duration ABANDONED_AFTER = Duration.ofMinutes(10);
     /** Longest {@code wait_seconds} (SPEC §2). */
     public static final int MAX_WAIT_SECONDS = 60;
 
@@ -194,12 +199,19 @@ public final class Analyses implements AutoCloseable {
     public View get(String workspaceId, String id, Duration wait, Watcher watcher) {
         View stored = stored(workspaceId, id)
                 .orElseThrow(() -> ClariException.notFound("No analysis " + shortId(id) + " in this workspace."));
+        if (stored.status().equals("running") && !running.containsKey(id)) {
+            stored = failIfAbandoned(workspaceId, stored).orElse(stored);
+        }
         if (!stored.status().equals("running") || wait.isZero()) {
             return stored;
         }
         Job job = running.get(id);
         if (job != null) {
             return await(workspaceId, id, job, wait, watcher).orElse(stored);
+        }
+        Optional<View> abandoned = failIfAbandoned(workspaceId, stored);
+        if (abandoned.isPresent()) {
+            return abandoned.get();
         }
         // Running on another server sharing the metadata store: poll the row.
         long deadline = System.nanoTime() + wait.toNanos();
@@ -350,6 +362,41 @@ public final class Analyses implements AutoCloseable {
                 return Optional.empty();
             }
         }
+    }
+
+    /**
+     * Marks a run left {@code running} by a server that stopped as failed (uncharged), once it is
+     * older than {@link #ABANDONED_AFTER}; the conditional update keeps a late finisher's result.
+     */
+    private Optional<View> failIfAbandoned(String workspaceId, View stored) {
+        Optional<java.time.Instant> updated = jdbi.withHandle(handle -> handle.createQuery(
+                        "SELECT updated_at FROM analyses WHERE workspace_id = :workspace AND id = :id")
+                .bind("workspace", workspaceId)
+                .bind("id", stored.id())
+                .map((rows, context) -> rows.getObject(1, OffsetDateTime.class).toInstant())
+                .findOne());
+        if (updated.isEmpty() || updated.get().plus(ABANDONED_AFTER).isAfter(clock.instant())) {
+            return Optional.empty();
+        }
+        View failed = failedView(
+                stored.id(),
+                stored.payload().path("question").asString(""),
+                stored.payload()
+                        .path("data_sources_used")
+                        .valueStream()
+                        .map(node -> node.asString())
+                        .toList(),
+                "This analysis was interrupted (the server running it stopped); nothing was charged. Ask again.",
+                workspaceId);
+        int changed = jdbi.withHandle(handle -> handle.createUpdate(
+                        "UPDATE analyses SET status = 'failed', payload_json ="
+                                + " :payload, updated_at = :now WHERE workspace_id = :workspace AND id = :id AND status = 'running'")
+                .bind("payload", json.writeValueAsString(failed.payload()))
+                .bind("now", OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
+                .bind("workspace", workspaceId)
+                .bind("id", stored.id())
+                .execute());
+        return changed == 1 ? Optional.of(failed) : stored(workspaceId, stored.id());
     }
 
     // ---- data sources → engine schemas ----

@@ -4,19 +4,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.claribi.Application;
+import com.claribi.accounts.Accounts;
+import com.claribi.accounts.User;
+import com.claribi.accounts.Workspace;
 import com.claribi.auth.Scope;
+import com.claribi.billing.Plans;
+import com.claribi.billing.Pricing;
 import com.claribi.billing.Quota;
+import com.claribi.ingest.DataSourceCatalog;
 import com.claribi.platform.ClariException;
 import com.claribi.platform.Config;
 import com.claribi.platform.ErrorCode;
+import com.claribi.platform.Json;
+import com.claribi.storage.MetadataStore;
+import com.claribi.storage.WorkspaceDatabases;
 import com.claribi.testsupport.MetadataStores;
+import com.claribi.testsupport.MutableClock;
 import com.claribi.testsupport.SalesCsv;
 import com.claribi.testsupport.SeededWorkspaces;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -85,6 +99,64 @@ class AnalysesTest {
                             .toString())
                     .as("the stored payload reads back as it was answered")
                     .isEqualTo(answered.payload().toString());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(MetadataStores.class)
+    void aRunLeftRunningByAStoppedServerIsReportedFailedAfterTenMinutes(MetadataStores stores) {
+        MutableClock clock = new MutableClock(Instant.parse("2026-03-10T12:00:00Z"));
+        try (MetadataStore store = stores.open(home.resolve("metadata"));
+                WorkspaceDatabases workspaces = WorkspaceDatabases.create(home, WorkspaceDatabases.Limits.defaults())) {
+            Accounts accounts = new Accounts(store.jdbi(), clock);
+            User user = accounts.createUser("ops@example.com", Optional.empty());
+            Workspace workspace = accounts.createWorkspace(
+                    "Ops", "trial", Optional.of(clock.instant().plus(Duration.ofDays(14))), user.id());
+            Plans plans = new Plans(Pricing.load(Optional.empty()), accounts, store.jdbi(), clock);
+            AnalysisLimits limits = AnalysisLimits.defaults();
+            try (Analyses analyses = new Analyses(
+                    new AnalysisEngine(clock, limits),
+                    limits,
+                    new DataSourceCatalog(store.jdbi(), Json.mapper(), clock),
+                    workspaces,
+                    plans,
+                    store.jdbi(),
+                    Json.mapper(),
+                    clock,
+                    2)) {
+                String id = "an_0000000000abcdefghjkmnpqrs";
+                store.jdbi()
+                        .useHandle(handle -> handle.createUpdate("INSERT INTO analyses (id, workspace_id, question,"
+                                        + " data_source_ids, status, payload_json, credits_used, created_at, updated_at) VALUES (?, ?,"
+                                        + " 'total revenue', 'ds_x', 'running', ?, 0, ?, ?)")
+                                .bind(0, id)
+                                .bind(1, workspace.id())
+                                .bind(
+                                        2,
+                                        "{\"analysis_id\":\"" + id
+                                                + "\",\"status\":\"running\",\"question\":\"total revenue\","
+                                                + "\"follow_up_questions\":[],\"tool_trace\":[],\"data_sources_used\":[\"ds_x\"],"
+                                                + "\"credits_used\":0,\"credits_remaining\":50}")
+                                .bind(3, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
+                                .bind(4, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
+                                .execute());
+
+                assertThat(analyses.get(workspace.id(), id, Duration.ZERO, Analyses.Watcher.NONE)
+                                .status())
+                        .isEqualTo("running");
+                clock.advance(Duration.ofMinutes(11));
+                Analyses.View failed = analyses.get(workspace.id(), id, Duration.ZERO, Analyses.Watcher.NONE);
+                assertThat(failed.status()).isEqualTo("failed");
+                assertThat(failed.text()).contains("interrupted", "nothing was charged");
+                assertThat(failed.payload().path("data_sources_used").get(0).asString())
+                        .isEqualTo("ds_x");
+                assertThat(analyses.get(workspace.id(), id, Duration.ZERO, Analyses.Watcher.NONE)
+                                .status())
+                        .as("stored, not only reported")
+                        .isEqualTo("failed");
+                assertThat(plans.usage(workspace.id()).of(Quota.AI_CREDITS).used())
+                        .isZero();
+            }
         }
     }
 
