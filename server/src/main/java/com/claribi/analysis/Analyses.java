@@ -158,11 +158,14 @@ public final class Analyses implements AutoCloseable {
     public View run(String workspaceId, String question, List<String> dataSourceIds, Duration wait, Watcher watcher) {
         String asked = validQuestion(question);
         List<DataSourceRecord> sources = readySources(workspaceId, dataSourceIds);
-        plans.check(workspaceId, Quota.AI_CREDITS, 1);
+        Usage.Meter credits = plans.usage(workspaceId).of(Quota.AI_CREDITS);
+        if (credits.remaining() < 1) {
+            plans.check(workspaceId, Quota.AI_CREDITS, 1); // throws QUOTA_EXCEEDED worded per SPEC §3
+        }
+        int remaining = (int) Math.min(Integer.MAX_VALUE, credits.remaining());
         String id = newId("an_");
         List<String> sourceIds = sources.stream().map(DataSourceRecord::id).toList();
-        View started = view(
-                id, new AnalysisPayload(id, "running", asked, null, null, null, sourceIds, 0, remaining(workspaceId)));
+        View started = view(id, new AnalysisPayload(id, "running", asked, null, null, null, sourceIds, 0, remaining));
         OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
         jdbi.useHandle(
                 handle -> handle.createUpdate("INSERT INTO analyses (id, workspace_id, question, data_source_ids,"
