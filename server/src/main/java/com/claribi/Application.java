@@ -3,6 +3,9 @@ package com.claribi;
 import com.claribi.accounts.Accounts;
 import com.claribi.accounts.Mailer;
 import com.claribi.accounts.Signup;
+import com.claribi.analysis.Analyses;
+import com.claribi.analysis.AnalysisEngine;
+import com.claribi.analysis.AnalysisLimits;
 import com.claribi.auth.Authenticator;
 import com.claribi.auth.KeyAuthenticator;
 import com.claribi.auth.oauth.AuthorizationServer;
@@ -10,6 +13,7 @@ import com.claribi.auth.oauth.OAuthAuthenticator;
 import com.claribi.auth.oauth.OAuthRoutes;
 import com.claribi.billing.Plans;
 import com.claribi.billing.Pricing;
+import com.claribi.dashboards.Dashboards;
 import com.claribi.http.HttpServer;
 import com.claribi.http.OpsRoutes;
 import com.claribi.ingest.DataSourceCatalog;
@@ -20,6 +24,7 @@ import com.claribi.ingest.Ingestor;
 import com.claribi.ingest.SourceFormat;
 import com.claribi.ingest.UrlFetcher;
 import com.claribi.mcp.AccountTools;
+import com.claribi.mcp.AnalysisTools;
 import com.claribi.mcp.DataSourceTools;
 import com.claribi.mcp.McpRegistry;
 import com.claribi.mcp.McpServer;
@@ -66,6 +71,10 @@ public final class Application implements AutoCloseable {
     private final Signup signup;
     private final Plans plans;
     private final Authenticator authenticator;
+    private final WorkspaceDatabases workspaces;
+    private final DataSourceCatalog catalog;
+    private final Analyses analyses;
+    private final Dashboards dashboards;
 
     private Application(
             Deque<AutoCloseable> opened,
@@ -74,7 +83,15 @@ public final class Application implements AutoCloseable {
             Accounts accounts,
             Signup signup,
             Plans plans,
-            Authenticator authenticator) {
+            Authenticator authenticator,
+            WorkspaceDatabases workspaces,
+            DataSourceCatalog catalog,
+            Analyses analyses,
+            Dashboards dashboards) {
+        this.analyses = analyses;
+        this.dashboards = dashboards;
+        this.workspaces = workspaces;
+        this.catalog = catalog;
         this.opened = opened;
         this.http = http;
         this.publicUrl = publicUrl;
@@ -141,18 +158,30 @@ public final class Application implements AutoCloseable {
 
             UrlFetcher urlFetcher = UrlFetcher.create(config);
             opened.push(urlFetcher);
+            DataSourceCatalog catalog = new DataSourceCatalog(metadata.jdbi(), Json.mapper(), clock);
             DataSources dataSources = new DataSources(
-                    new DataSourceCatalog(metadata.jdbi(), Json.mapper(), clock),
-                    new Ingestor(IngestLimits.defaults(), clock),
-                    urlFetcher,
+                    catalog, new Ingestor(IngestLimits.defaults(), clock), urlFetcher, workspaces, plans, 2);
+            opened.push(dataSources);
+
+            AnalysisLimits analysisLimits = AnalysisLimits.defaults();
+            Analyses analyses = new Analyses(
+                    new AnalysisEngine(clock, analysisLimits),
+                    analysisLimits,
+                    catalog,
                     workspaces,
                     plans,
-                    2);
-            opened.push(dataSources);
+                    metadata.jdbi(),
+                    Json.mapper(),
+                    clock,
+                    Math.max(2, Runtime.getRuntime().availableProcessors()));
+            opened.push(analyses);
+            Dashboards dashboards = new Dashboards(analyses, metadata.jdbi(), clock);
 
             HttpServer.Routes routes = new HttpServer.Routes();
             OpsRoutes.register(routes, metadata::isReachable, metrics);
-            routes.add(RestApi.PREFIX + "/*", new RestApi(authenticator, accounts, plans, dataSources));
+            routes.add(
+                    RestApi.PREFIX + "/*",
+                    new RestApi(authenticator, accounts, plans, dataSources).withDashboards(dashboards));
             new OAuthRoutes(oauth).register(routes);
             new WebApp(accounts, signup, oauth, metadata.jdbi(), clock, publicUrlOnceBound::get).register(routes);
 
@@ -160,6 +189,7 @@ public final class Application implements AutoCloseable {
             McpTools.register(mcpRegistry, pricing);
             AccountTools.register(mcpRegistry, signup, plans, publicUrlOnceBound::get);
             DataSourceTools.register(mcpRegistry, dataSources);
+            AnalysisTools.register(mcpRegistry, analyses, dashboards);
             for (McpRegistry.Extension extension : mcpExtensions) {
                 extension.register(mcpRegistry);
             }
@@ -177,7 +207,18 @@ public final class Application implements AutoCloseable {
             opened.push(mcp);
             dataSources.resumeInterrupted();
             log.info("clariBI listening on {}:{} (public URL {})", config.bind(), http.port(), publicUrl);
-            return new Application(opened, http, publicUrl, accounts, signup, plans, authenticator);
+            return new Application(
+                    opened,
+                    http,
+                    publicUrl,
+                    accounts,
+                    signup,
+                    plans,
+                    authenticator,
+                    workspaces,
+                    catalog,
+                    analyses,
+                    dashboards);
         } catch (RuntimeException e) {
             closeAll(opened, e);
             throw e;
@@ -205,6 +246,26 @@ public final class Application implements AutoCloseable {
 
     public Plans plans() {
         return plans;
+    }
+
+    /** The workspaces' DuckDB databases (in-process tests seed tables through it). */
+    public WorkspaceDatabases workspaceDatabases() {
+        return workspaces;
+    }
+
+    /** The data-source catalog (in-process tests record data sources through it). */
+    public DataSourceCatalog dataSourceCatalog() {
+        return catalog;
+    }
+
+    /** The analysis service (in-process tests). */
+    public Analyses analyses() {
+        return analyses;
+    }
+
+    /** Dashboards (in-process tests). */
+    public Dashboards dashboards() {
+        return dashboards;
     }
 
     /** The credential check both surfaces use. */

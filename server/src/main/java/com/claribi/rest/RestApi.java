@@ -71,6 +71,7 @@ public final class RestApi extends Handler.Abstract {
     private final Plans plans;
     private final JsonMapper json = Json.mapper();
     private final DataSourceRoutes dataSources;
+    private DashboardRoutes dashboards;
 
     public RestApi(Authenticator authenticator, Accounts accounts, Plans plans) {
         this(authenticator, accounts, plans, null);
@@ -82,6 +83,17 @@ public final class RestApi extends Handler.Abstract {
         this.accounts = Objects.requireNonNull(accounts, "accounts");
         this.plans = Objects.requireNonNull(plans, "plans");
         this.dataSources = dataSources == null ? null : new DataSourceRoutes(dataSources);
+    }
+
+    /** Adds the {@code /dashboards} routes (issue 6); call before serving. */
+    public RestApi withDashboards(com.claribi.dashboards.Dashboards dashboards) {
+        this.dashboards = new DashboardRoutes(dashboards);
+        return this;
+    }
+
+    /** One feature's answer to an authenticated, scope-checked request: status and JSON body. */
+    private interface FeatureHandler {
+        Map.Entry<Integer, Object> handle(Principal principal, Map<String, String> query);
     }
 
     /** A response body and status; {@code body} is serialized as JSON. */
@@ -141,8 +153,25 @@ public final class RestApi extends Handler.Abstract {
         if (route.length() > 1 && route.endsWith("/")) {
             route = route.substring(0, route.length() - 1);
         }
+        String finalRoute = route;
         if (dataSources != null && DataSourceRoutes.allowed(route) != null) {
-            return dataSourceRoute(request, method, route);
+            return featureRoute(
+                    request,
+                    method,
+                    route,
+                    DataSourceRoutes.allowed(route),
+                    DataSourceRoutes::scope,
+                    (principal, query) -> dataSources.handle(principal, method, finalRoute, query));
+        }
+        if (dashboards != null && DashboardRoutes.allowed(route) != null) {
+            return featureRoute(
+                    request,
+                    method,
+                    route,
+                    DashboardRoutes.allowed(route),
+                    DashboardRoutes::scope,
+                    (principal, query) ->
+                            dashboards.handle(principal, method, finalRoute, query, () -> readObject(request)));
         }
         Matcher keyPath = KEY_PATH.matcher(route);
         String allowed = switch (route) {
@@ -171,8 +200,14 @@ public final class RestApi extends Handler.Abstract {
         };
     }
 
-    private Reply dataSourceRoute(Request request, String method, String route) {
-        String allowed = DataSourceRoutes.allowed(route);
+    /** Answers a feature's routes: the method check, authentication, its scope, then the tier's {@code rest_api_access}. */
+    private Reply featureRoute(
+            Request request,
+            String method,
+            String route,
+            String allowed,
+            java.util.function.Function<String, Scope> scopeFor,
+            FeatureHandler handler) {
         if (!List.of(allowed.split(", ")).contains(method)) {
             throw new Refusal(
                     405,
@@ -181,18 +216,17 @@ public final class RestApi extends Handler.Abstract {
                     Map.of("Allow", allowed));
         }
         Principal principal = authenticate(request);
-        require(principal, DataSourceRoutes.scope(method));
+        require(principal, scopeFor.apply(method));
         if (!plans.has(principal.workspaceId(), "rest_api_access")) {
             throw new ClariException(
                     ErrorCode.FORBIDDEN,
-                    "This workspace's tier does not include rest_api_access; upgrade to use data routes.");
+                    "This workspace's tier does not include rest_api_access; upgrade to use " + PREFIX + route + ".");
         }
         Map<String, String> query = new LinkedHashMap<>();
-        org.eclipse.jetty.util.Fields fields = Request.extractQueryParameters(request);
-        for (org.eclipse.jetty.util.Fields.Field field : fields) {
+        for (org.eclipse.jetty.util.Fields.Field field : Request.extractQueryParameters(request)) {
             query.put(field.getName(), field.getValue());
         }
-        Map.Entry<Integer, Object> reply = dataSources.handle(principal, method, route, query);
+        Map.Entry<Integer, Object> reply = handler.handle(principal, query);
         return new Reply(reply.getKey(), reply.getValue());
     }
 

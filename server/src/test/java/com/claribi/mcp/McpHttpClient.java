@@ -61,6 +61,12 @@ final class McpHttpClient {
                 + ",\"arguments\":" + argumentsJson + "}}");
     }
 
+    /** Any request with {@code paramsJson} as its params. */
+    Reply request(String method, String paramsJson) throws Exception {
+        return post("{\"jsonrpc\":\"2.0\",\"id\":" + ids.incrementAndGet() + ",\"method\":"
+                + json.writeValueAsString(method) + ",\"params\":" + paramsJson + "}");
+    }
+
     Reply listTools() throws Exception {
         return post("{\"jsonrpc\":\"2.0\",\"id\":" + ids.incrementAndGet() + ",\"method\":\"tools/list\"}");
     }
