@@ -179,9 +179,7 @@ public final class Application implements AutoCloseable {
 
             HttpServer.Routes routes = new HttpServer.Routes();
             OpsRoutes.register(routes, metadata::isReachable, metrics);
-            routes.add(
-                    RestApi.PREFIX + "/*",
-                    new RestApi(authenticator, accounts, plans, dataSources).withDashboards(dashboards));
+            routes.add(RestApi.PREFIX + "/*", new RestApi(authenticator, accounts, plans, dataSources, dashboards));
             new OAuthRoutes(oauth).register(routes);
             new WebApp(accounts, signup, oauth, metadata.jdbi(), clock, publicUrlOnceBound::get).register(routes);
 

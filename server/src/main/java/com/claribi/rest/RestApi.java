@@ -71,24 +71,19 @@ public final class RestApi extends Handler.Abstract {
     private final Plans plans;
     private final JsonMapper json = Json.mapper();
     private final DataSourceRoutes dataSources;
-    private DashboardRoutes dashboards;
+    private final DashboardRoutes dashboards;
 
-    public RestApi(Authenticator authenticator, Accounts accounts, Plans plans) {
-        this(authenticator, accounts, plans, null);
-    }
-
-    /** With the {@code /data-sources} routes (issue 5) when {@code dataSources} is not null. */
-    public RestApi(Authenticator authenticator, Accounts accounts, Plans plans, DataSources dataSources) {
+    public RestApi(
+            Authenticator authenticator,
+            Accounts accounts,
+            Plans plans,
+            DataSources dataSources,
+            com.claribi.dashboards.Dashboards dashboards) {
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
         this.accounts = Objects.requireNonNull(accounts, "accounts");
         this.plans = Objects.requireNonNull(plans, "plans");
-        this.dataSources = dataSources == null ? null : new DataSourceRoutes(dataSources);
-    }
-
-    /** Adds the {@code /dashboards} routes (issue 6); call before serving. */
-    public RestApi withDashboards(com.claribi.dashboards.Dashboards dashboards) {
-        this.dashboards = new DashboardRoutes(dashboards);
-        return this;
+        this.dataSources = new DataSourceRoutes(Objects.requireNonNull(dataSources, "dataSources"));
+        this.dashboards = new DashboardRoutes(Objects.requireNonNull(dashboards, "dashboards"));
     }
 
     /** One feature's answer to an authenticated, scope-checked request: status and JSON body. */
@@ -154,7 +149,7 @@ public final class RestApi extends Handler.Abstract {
             route = route.substring(0, route.length() - 1);
         }
         String finalRoute = route;
-        if (dataSources != null && DataSourceRoutes.allowed(route) != null) {
+        if (DataSourceRoutes.allowed(route) != null) {
             return featureRoute(
                     request,
                     method,
@@ -163,7 +158,7 @@ public final class RestApi extends Handler.Abstract {
                     DataSourceRoutes::scope,
                     (principal, query) -> dataSources.handle(principal, method, finalRoute, query));
         }
-        if (dashboards != null && DashboardRoutes.allowed(route) != null) {
+        if (DashboardRoutes.allowed(route) != null) {
             return featureRoute(
                     request,
                     method,
