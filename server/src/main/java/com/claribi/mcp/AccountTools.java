@@ -3,15 +3,12 @@ package com.claribi.mcp;
 import com.claribi.accounts.Signup;
 import com.claribi.accounts.SignupCompleted;
 import com.claribi.accounts.SignupStarted;
-import com.claribi.auth.Principal;
 import com.claribi.auth.Scope;
 import com.claribi.billing.BillingStatus;
 import com.claribi.billing.Plans;
 import com.claribi.billing.Pricing;
 import com.claribi.billing.Quota;
 import com.claribi.billing.Usage;
-import com.claribi.platform.ClariException;
-import com.claribi.platform.ErrorCode;
 import com.claribi.platform.Json;
 import java.net.URI;
 import java.time.Instant;
@@ -54,7 +51,7 @@ public final class AccountTools {
                 "Starts signing up for clariBI: emails a 6-digit verification code to the address and returns a"
                         + " pending_id. Ask the user for the code, then call verify_email. The user must have accepted"
                         + " clariBI's terms of service (accept_terms: true). One signup per email per hour.",
-                schema("""
+                Tool.schema("""
                         {"type": "object", "additionalProperties": false,
                          "required": ["email", "organization_name", "accept_terms"],
                          "properties": {
@@ -64,7 +61,7 @@ public final class AccountTools {
                            "accept_terms": {"type": "boolean",
                                             "description": "true once the user has accepted the terms of service."}
                          }}"""),
-                Optional.of(schema("""
+                Optional.of(Tool.schema("""
                         {"type": "object", "additionalProperties": false,
                          "required": ["pending_id", "expires_at", "next_step"],
                          "properties": {
@@ -102,7 +99,7 @@ public final class AccountTools {
                 "Finishes signing up with the 6-digit code from the email and a password (at least 12 characters)."
                         + " Returns an MCP API key (shown only this once: tell the user to store it), a one-hour access"
                         + " token that works for this conversation, and the new workspace on the 14-day Trial.",
-                schema("""
+                Tool.schema("""
                         {"type": "object", "additionalProperties": false,
                          "required": ["pending_id", "code", "password"],
                          "properties": {
@@ -113,7 +110,7 @@ public final class AccountTools {
                            "password": {"type": "string", "minLength": 12, "maxLength": 1024,
                                         "description": "The password the user chose, at least 12 characters."}
                          }}"""),
-                Optional.of(schema("""
+                Optional.of(Tool.schema("""
                         {"type": "object", "additionalProperties": false,
                          "required": ["api_key", "api_key_id", "access_token", "access_token_expires_at", "user",
                                       "workspace", "mcp_url", "client_config"],
@@ -209,9 +206,9 @@ public final class AccountTools {
                 "Get usage and limits",
                 "Shows this workspace's use of every quota against its plan's limit: AI credits and file uploads"
                         + " this month, data sources, and storage. Works on every plan.",
-                schema("""
+                Tool.schema("""
                         {"type": "object", "properties": {}, "additionalProperties": false}"""),
-                Optional.of(schema("""
+                Optional.of(Tool.schema("""
                         {"type": "object", "additionalProperties": false,
                          "required": ["tier", "period_start", "period_end", "ai_credits", "data_sources",
                                       "uploads_this_month", "storage_bytes"],
@@ -235,7 +232,7 @@ public final class AccountTools {
                 false,
                 false,
                 (arguments, context) -> {
-                    Usage usage = plans.usage(principal(context).workspaceId());
+                    Usage usage = plans.usage(context.requirePrincipal().workspaceId());
                     ObjectNode structured = JsonRpc.NODES
                             .objectNode()
                             .put("tier", usage.tier())
@@ -267,9 +264,9 @@ public final class AccountTools {
                 "Get billing status",
                 "Shows this workspace's plan, its status (trialing, active, free), when the trial ends, the next"
                         + " renewal, and whether the plan includes mcp_server_access. Works on every plan.",
-                schema("""
+                Tool.schema("""
                         {"type": "object", "properties": {}, "additionalProperties": false}"""),
-                Optional.of(schema("""
+                Optional.of(Tool.schema("""
                         {"type": "object", "additionalProperties": false,
                          "required": ["workspace_id", "tier", "tier_name", "status", "trial_ends_at", "renews_at",
                                       "mcp_server_access", "tiers_with_mcp_server_access"],
@@ -290,7 +287,7 @@ public final class AccountTools {
                 false,
                 (arguments, context) -> {
                     BillingStatus status =
-                            plans.billingStatus(principal(context).workspaceId());
+                            plans.billingStatus(context.requirePrincipal().workspaceId());
                     ObjectNode structured = JsonRpc.NODES
                             .objectNode()
                             .put("workspace_id", status.workspaceId())
@@ -319,11 +316,6 @@ public final class AccountTools {
                     }
                     return ToolResult.structured(structured, text.toString());
                 });
-    }
-
-    private static Principal principal(CallContext context) {
-        return context.principal()
-                .orElseThrow(() -> new ClariException(ErrorCode.UNAUTHENTICATED, "Sign in to use this tool."));
     }
 
     private static ObjectNode claudeDesktopConfig(String mcpUrl, String key) {
@@ -373,9 +365,5 @@ public final class AccountTools {
         } else {
             node.putNull(field);
         }
-    }
-
-    private static ObjectNode schema(String json) {
-        return (ObjectNode) Json.mapper().readTree(json);
     }
 }

@@ -81,7 +81,7 @@ public final class AnalysisTools {
                         + " wait_seconds (default 30) the result has status running: poll get_analysis with the"
                         + " analysis_id. save_to_dashboard (a dashboard name or id; needs dashboards:write) pins the"
                         + " question as a widget, created if no dashboard has that name.",
-                schema("""
+                Tool.schema("""
                         {"type": "object", "additionalProperties": false, "required": ["question"],
                          "properties": {
                            "question": {"type": "string", "minLength": 1, "maxLength": 1000,
@@ -101,7 +101,7 @@ public final class AnalysisTools {
                 true,
                 false,
                 (arguments, context) -> {
-                    Principal principal = principal(context);
+                    Principal principal = context.requirePrincipal();
                     Optional<String> dashboard = optionalText(arguments, "save_to_dashboard");
                     if (dashboard.isPresent() && !principal.has(Scope.DASHBOARDS_WRITE)) {
                         return ToolResult.error("save_to_dashboard needs the dashboards:write scope, which this"
@@ -137,7 +137,7 @@ public final class AnalysisTools {
                 "Get an analysis",
                 "Returns an analysis run_analysis started, by its analysis_id, waiting up to wait_seconds (default"
                         + " 30) while it is still running. The payload is the same as run_analysis's.",
-                schema("""
+                Tool.schema("""
                         {"type": "object", "additionalProperties": false, "required": ["analysis_id"],
                          "properties": {
                            "analysis_id": {"type": "string", "minLength": 1, "maxLength": 64,
@@ -152,7 +152,7 @@ public final class AnalysisTools {
                 true,
                 false,
                 (arguments, context) -> {
-                    Principal principal = principal(context);
+                    Principal principal = context.requirePrincipal();
                     Analyses.View view = analyses.get(
                             principal.workspaceId(),
                             arguments.path("analysis_id").asString(""),
@@ -168,13 +168,13 @@ public final class AnalysisTools {
                 "List dashboards",
                 "Lists the workspace's dashboards, newest first, with how many widgets each has. Pass next_cursor as"
                         + " cursor for the next page.",
-                schema("""
+                Tool.schema("""
                         {"type": "object", "additionalProperties": false,
                          "properties": {
                            "limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
                            "cursor": {"type": "string", "maxLength": 64}
                          }}"""),
-                Optional.of(schema("""
+                Optional.of(Tool.schema("""
                         {"type": "object", "additionalProperties": false, "required": ["dashboards", "next_cursor"],
                          "properties": {
                            "dashboards": {"type": "array", "items": {"type": "object", "additionalProperties": false,
@@ -192,7 +192,7 @@ public final class AnalysisTools {
                 true,
                 false,
                 (arguments, context) -> {
-                    Principal principal = principal(context);
+                    Principal principal = context.requirePrincipal();
                     Dashboards.Page page = dashboards.list(
                             principal.workspaceId(),
                             arguments.path("limit").asInt(20),
@@ -232,7 +232,7 @@ public final class AnalysisTools {
                 "Get a dashboard",
                 "Returns a dashboard with every widget's question answered again from the latest data (the same"
                         + " payload as run_analysis per widget; re-reading costs no credits).",
-                schema("""
+                Tool.schema("""
                         {"type": "object", "additionalProperties": false, "required": ["dashboard_id"],
                          "properties": {
                            "dashboard_id": {"type": "string", "minLength": 1, "maxLength": 64,
@@ -245,7 +245,7 @@ public final class AnalysisTools {
                 true,
                 false,
                 (arguments, context) -> {
-                    Principal principal = principal(context);
+                    Principal principal = context.requirePrincipal();
                     Dashboards.Detail detail = dashboards.get(
                             principal.workspaceId(),
                             arguments.path("dashboard_id").asString(""));
@@ -322,13 +322,8 @@ public final class AnalysisTools {
         return value == null || value.isNull() ? Optional.empty() : Optional.of(value.asString());
     }
 
-    private static Principal principal(CallContext context) {
-        return context.principal()
-                .orElseThrow(() -> new ClariException(ErrorCode.UNAUTHENTICATED, "Sign in to use this tool."));
-    }
-
     private static Principal reader(CallContext context) {
-        Principal principal = principal(context);
+        Principal principal = context.requirePrincipal();
         if (!principal.has(Scope.DASHBOARDS_READ)) {
             throw new ClariException(ErrorCode.FORBIDDEN, "Reading dashboards needs the dashboards:read scope.");
         }
@@ -337,7 +332,7 @@ public final class AnalysisTools {
 
     /** The SPEC §4 payload, exactly: no field beyond those it lists. */
     static ObjectNode payloadSchema() {
-        return schema("""
+        return Tool.schema("""
                 {"type": "object", "additionalProperties": false,
                  "required": ["analysis_id", "status", "question", "follow_up_questions", "tool_trace",
                               "data_sources_used", "credits_used"],
@@ -392,7 +387,7 @@ public final class AnalysisTools {
     }
 
     static ObjectNode dashboardSchema() {
-        ObjectNode schema = schema("""
+        ObjectNode schema = Tool.schema("""
                 {"type": "object", "additionalProperties": false,
                  "required": ["id", "name", "widget_count", "created_at", "updated_at", "uri", "widgets"],
                  "properties": {
@@ -417,9 +412,5 @@ public final class AnalysisTools {
         }
         defs.set("payload", payload);
         return schema;
-    }
-
-    private static ObjectNode schema(String json) {
-        return (ObjectNode) Json.mapper().readTree(json);
     }
 }

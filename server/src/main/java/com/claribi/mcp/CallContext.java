@@ -1,6 +1,8 @@
 package com.claribi.mcp;
 
 import com.claribi.auth.Principal;
+import com.claribi.platform.ClariException;
+import com.claribi.platform.ErrorCode;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -13,6 +15,15 @@ public interface CallContext {
 
     /** The authenticated caller; empty for anonymous calls. */
     Optional<Principal> principal();
+
+    /**
+     * The authenticated caller, for tools that declare a scope (the transport answers 401 before
+     * such a tool runs without one, so this only fails if a tool is registered without a scope).
+     */
+    default Principal requirePrincipal() {
+        return principal()
+                .orElseThrow(() -> new ClariException(ErrorCode.UNAUTHENTICATED, "Sign in to use this tool."));
+    }
 
     /** The protocol version this call arrived with. */
     String protocolVersion();

@@ -1,7 +1,6 @@
 package com.claribi.mcp;
 
 import com.claribi.billing.Pricing;
-import com.claribi.platform.Json;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,7 +24,7 @@ final class CheckPricingTool {
                 "Lists clariBI's plans with monthly and yearly prices, feature flags (mcp_server_access and "
                         + "others) and limits (AI credits, data sources, uploads, storage, members). No sign-in "
                         + "needed.",
-                parse("""
+                Tool.schema("""
                         {"type": "object", "properties": {}, "additionalProperties": false}"""),
                 Optional.of(outputSchema(pricing)),
                 Tool.Annotations.READ_ONLY,
@@ -119,7 +118,7 @@ final class CheckPricingTool {
             featureProperties.putObject(feature.getKey()).put("type", "boolean");
             requiredFeatures.add(feature.getKey());
         }
-        ObjectNode schema = parse("""
+        ObjectNode schema = Tool.schema("""
                 {
                   "type": "object",
                   "additionalProperties": false,
@@ -164,9 +163,5 @@ final class CheckPricingTool {
                 }""");
         ((ObjectNode) schema.get("properties").get("tiers").get("items").get("properties")).set("features", features);
         return schema;
-    }
-
-    private static ObjectNode parse(String json) {
-        return (ObjectNode) Json.mapper().readTree(json);
     }
 }

@@ -50,7 +50,7 @@ public final class DataSourceTools {
                 "A data source's status, schema with column roles, profile and preview rows (JSON).",
                 Optional.of("application/json"),
                 (uri, variables, context) -> {
-                    Principal principal = principal(context);
+                    Principal principal = context.requirePrincipal();
                     if (!principal.has(Scope.DATA_SOURCES_READ)) {
                         throw new ClariException(
                                 ErrorCode.FORBIDDEN, "Reading data sources needs the scope data-sources:read.");
@@ -97,7 +97,7 @@ public final class DataSourceTools {
                         + " ingest_url_data_source. The file is stored at once and then read into tables and"
                         + " profiled; status is processing until that finishes. wait_seconds (0-60) waits for it;"
                         + " otherwise poll get_data_source.",
-                schema("""
+                Tool.schema("""
                         {"type": "object", "additionalProperties": false,
                          "required": ["name", "format", "data_base64"],
                          "properties": {
@@ -117,7 +117,7 @@ public final class DataSourceTools {
                 true,
                 true,
                 (arguments, context) -> {
-                    Principal principal = principal(context);
+                    Principal principal = context.requirePrincipal();
                     String base64 = arguments.path("data_base64").asString("");
                     DataSourceRecord record = dataSources.upload(
                             principal.workspaceId(),
@@ -135,7 +135,7 @@ public final class DataSourceTools {
                 "Fetches a file from a public http(s) URL (at most 100 MB; private and internal addresses are"
                         + " refused) and reads it into tables like upload_data_source. format is detected from"
                         + " the content when omitted. wait_seconds (0-60) waits for processing to finish.",
-                schema("""
+                Tool.schema("""
                         {"type": "object", "additionalProperties": false,
                          "required": ["name", "url"],
                          "properties": {
@@ -155,7 +155,7 @@ public final class DataSourceTools {
                 true,
                 false,
                 (arguments, context) -> {
-                    Principal principal = principal(context);
+                    Principal principal = context.requirePrincipal();
                     Optional<SourceFormat> format = arguments.hasNonNull("format")
                             ? Optional.of(SourceFormat.fromWireName(
                                     arguments.path("format").asString("")))
@@ -176,14 +176,14 @@ public final class DataSourceTools {
                 "List data sources",
                 "Lists this workspace's data sources, newest first, with their status and size. Pass the"
                         + " returned next_cursor to get the next page.",
-                schema("""
+                Tool.schema("""
                         {"type": "object", "additionalProperties": false,
                          "properties": {
                            "status": {"type": "string", "enum": ["processing", "ready", "failed"]},
                            "limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
                            "cursor": {"type": "string", "maxLength": 64}
                          }}"""),
-                Optional.of(schema("""
+                Optional.of(Tool.schema("""
                         {"type": "object", "required": ["data_sources"],
                          "properties": {
                            "data_sources": {"type": "array", "items": {"type": "object",
@@ -203,7 +203,7 @@ public final class DataSourceTools {
                 true,
                 false,
                 (arguments, context) -> {
-                    Principal principal = principal(context);
+                    Principal principal = context.requirePrincipal();
                     Optional<DataSourceStatus> status = arguments.hasNonNull("status")
                             ? Optional.of(
                                     DataSources.status(arguments.path("status").asString("")))
@@ -249,7 +249,7 @@ public final class DataSourceTools {
                 "Shows a data source: status (processing, ready or failed with the reason), its tables with"
                         + " each column's type, role (time, measure, dimension, identifier, text) and profile, the"
                         + " row count and preview rows.",
-                schema("""
+                Tool.schema("""
                         {"type": "object", "additionalProperties": false,
                          "required": ["data_source_id"],
                          "properties": {
@@ -263,7 +263,7 @@ public final class DataSourceTools {
                 true,
                 false,
                 (arguments, context) -> {
-                    Principal principal = principal(context);
+                    Principal principal = context.requirePrincipal();
                     DataSourceRecord record = dataSources.require(
                             principal.workspaceId(),
                             arguments.path("data_source_id").asString(""));
@@ -404,7 +404,7 @@ public final class DataSourceTools {
     }
 
     private static ObjectNode dataSourceSchema() {
-        return schema("""
+        return Tool.schema("""
                 {"type": "object",
                  "required": ["data_source_id", "name", "status", "format", "origin", "uri", "raw_bytes",
                               "created_at", "updated_at"],
@@ -446,14 +446,5 @@ public final class DataSourceTools {
                                     "columns": {"type": "array", "items": {"type": "string"}},
                                     "rows": {"type": "array", "items": {"type": "array"}}}}
                  }}""");
-    }
-
-    private static Principal principal(CallContext context) {
-        return context.principal()
-                .orElseThrow(() -> new ClariException(ErrorCode.UNAUTHENTICATED, "Sign in to use this tool."));
-    }
-
-    private static ObjectNode schema(String json) {
-        return (ObjectNode) Json.mapper().readTree(json);
     }
 }

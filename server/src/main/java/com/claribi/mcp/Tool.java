@@ -37,6 +37,13 @@ public record Tool(
         boolean largeInput,
         Handler handler) {
 
+    private static final tools.jackson.databind.json.JsonMapper SCHEMA_READER = com.claribi.platform.Json.mapper();
+
+    /** Parses a JSON Schema written as a text block; tool classes build their descriptors with it. */
+    public static ObjectNode schema(String json) {
+        return (ObjectNode) SCHEMA_READER.readTree(json);
+    }
+
     public Tool {
         McpNames.requireName(name, "tool");
         Objects.requireNonNull(title, "title");
