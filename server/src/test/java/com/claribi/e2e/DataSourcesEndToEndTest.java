@@ -9,7 +9,7 @@ import com.claribi.accounts.Workspace;
 import com.claribi.auth.Scope;
 import com.claribi.platform.Config;
 import com.claribi.platform.Json;
-import java.io.IOException;
+import com.claribi.testsupport.ChildServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,8 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,7 +42,6 @@ import tools.jackson.databind.JsonNode;
  * or {@code failed}, never half-visible, and the acknowledged raw file is still there.
  */
 class DataSourcesEndToEndTest {
-    private static final Pattern LISTENING = Pattern.compile("clariBI listening on [^\\s]+:(\\d+)");
     private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(120);
 
     @TempDir
@@ -155,8 +152,8 @@ class DataSourcesEndToEndTest {
         String base64 = Base64.getEncoder().encodeToString(raw);
 
         Path log = home.resolve("child.log");
-        child = startChildServer(home, log);
-        URI endpoint = URI.create("http://127.0.0.1:" + awaitPort(log) + "/mcp/v1/");
+        child = ChildServer.start(home, log, "512m", Map.of());
+        URI endpoint = URI.create("http://127.0.0.1:" + ChildServer.awaitPort(child, log) + "/mcp/v1/");
         String session = initialize(endpoint, keys.mcp());
         String body = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":"
                 + "\"upload_data_source\",\"arguments\":{\"name\":\"Big orders\",\"format\":\"csv\","
@@ -273,43 +270,5 @@ class DataSourcesEndToEndTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         session.ifPresent(id -> request.header("MCP-Session-Id", id).header("MCP-Protocol-Version", "2025-11-25"));
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static Process startChildServer(Path home, Path log) throws IOException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder builder = new ProcessBuilder(
-                        java.toString(),
-                        "--enable-native-access=ALL-UNNAMED",
-                        "-Xmx512m",
-                        "-XX:TieredStopAtLevel=1",
-                        "-Dlogback.configurationFile=logback.xml",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        "com.claribi.Main",
-                        "serve")
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        Map<String, String> environment = builder.environment();
-        environment.keySet().removeIf(name -> name.startsWith("CLARIBI_"));
-        environment.put("CLARIBI_HOME", home.toString());
-        environment.put("CLARIBI_BIND", "127.0.0.1");
-        environment.put("CLARIBI_PORT", "0");
-        return builder.start();
-    }
-
-    private int awaitPort(Path log) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-        while (Instant.now().isBefore(deadline)) {
-            String output = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
-            Matcher matcher = LISTENING.matcher(output);
-            if (matcher.find()) {
-                return Integer.parseInt(matcher.group(1));
-            }
-            if (!child.isAlive()) {
-                throw new AssertionError("the child server exited with " + child.exitValue() + ":\n" + output);
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the child server did not start within 120 s");
     }
 }

@@ -5,24 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.claribi.Application;
 import com.claribi.platform.Config;
 import com.claribi.platform.Json;
+import com.claribi.testsupport.ChildServer;
 import com.claribi.testsupport.TestPostgres;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +32,6 @@ import tools.jackson.databind.JsonNode;
  * ({@code com.claribi.Main serve}) configured only through CLARIBI_* variables, as in production.
  */
 class McpSessionsAcrossServersEndToEndTest {
-    private static final Pattern LISTENING = Pattern.compile("clariBI listening on [^\\s]+:(\\d+)");
     private static final String PROTOCOL_VERSION = "2025-11-25";
 
     @TempDir
@@ -57,7 +52,11 @@ class McpSessionsAcrossServersEndToEndTest {
         first = Application.start(
                 Config.defaults().withHome(firstHome).withPort(0).withDatabase(database));
         secondLog = secondHome.resolve("server.log");
-        second = startChildServer(database, secondHome, secondLog);
+        Map<String, String> environment = new HashMap<>();
+        environment.put("CLARIBI_DB_URL", database.url().orElseThrow());
+        database.username().ifPresent(username -> environment.put("CLARIBI_DB_USERNAME", username));
+        database.password().ifPresent(password -> environment.put("CLARIBI_DB_PASSWORD", password));
+        second = ChildServer.start(secondHome, secondLog, "256m", environment);
     }
 
     @AfterEach
@@ -77,7 +76,7 @@ class McpSessionsAcrossServersEndToEndTest {
     @Test
     void aSessionStartedOnOneServerContinuesOnTheOtherAndEndsEverywhereWhenDeleted() throws Exception {
         URI firstEndpoint = URI.create(first.publicUrl() + "/mcp/v1/");
-        URI secondEndpoint = URI.create("http://127.0.0.1:" + awaitChildPort() + "/mcp/v1/");
+        URI secondEndpoint = URI.create("http://127.0.0.1:" + ChildServer.awaitPort(second, secondLog) + "/mcp/v1/");
 
         HttpResponse<String> initialize = post(firstEndpoint, Optional.empty(), """
                 {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25",
@@ -188,47 +187,5 @@ class McpSessionsAcrossServersEndToEndTest {
         throw new AssertionError("no JSON-RPC response with id " + id + " in: " + response.body());
     }
 
-    private static Process startChildServer(Config.Database database, Path home, Path log) throws IOException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder builder = new ProcessBuilder(
-                        java.toString(),
-                        "--enable-native-access=ALL-UNNAMED",
-                        "-Xmx256m",
-                        "-XX:TieredStopAtLevel=1",
-                        // production logging (JSON lines at INFO), not the test classpath's logback-test.xml
-                        "-Dlogback.configurationFile=logback.xml",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        "com.claribi.Main",
-                        "serve")
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        Map<String, String> environment = builder.environment();
-        environment.keySet().removeIf(name -> name.startsWith("CLARIBI_"));
-        environment.put("CLARIBI_HOME", home.toString());
-        environment.put("CLARIBI_BIND", "127.0.0.1");
-        environment.put("CLARIBI_PORT", "0");
-        environment.put("CLARIBI_DB_URL", database.url().orElseThrow());
-        database.username().ifPresent(username -> environment.put("CLARIBI_DB_USERNAME", username));
-        database.password().ifPresent(password -> environment.put("CLARIBI_DB_PASSWORD", password));
-        return builder.start();
-    }
-
     /** Reads the port the child chose from its "clariBI listening on" log line. */
-    private int awaitChildPort() throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-        while (Instant.now().isBefore(deadline)) {
-            String output = Files.exists(secondLog) ? Files.readString(secondLog, StandardCharsets.UTF_8) : "";
-            Matcher matcher = LISTENING.matcher(output);
-            if (matcher.find()) {
-                return Integer.parseInt(matcher.group(1));
-            }
-            if (!second.isAlive()) {
-                throw new AssertionError("the second server exited with " + second.exitValue() + ":\n" + output);
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the second server did not start within 120 s:\n"
-                + Files.readString(secondLog, StandardCharsets.UTF_8));
-    }
 }
