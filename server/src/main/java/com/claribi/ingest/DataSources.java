@@ -143,15 +143,30 @@ public final class DataSources implements AutoCloseable {
             WorkspaceDatabases workspaces,
             Plans plans,
             int maxConcurrentJobs) {
+        this(catalog, ingestor, fetcher, workspaces, plans, jobSlots(maxConcurrentJobs));
+    }
+
+    /** As the public constructor, with the semaphore jobs take a slot from (tests hold it). */
+    DataSources(
+            DataSourceCatalog catalog,
+            Ingestor ingestor,
+            UrlFetcher fetcher,
+            WorkspaceDatabases workspaces,
+            Plans plans,
+            Semaphore slots) {
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.ingestor = Objects.requireNonNull(ingestor, "ingestor");
         this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
         this.workspaces = Objects.requireNonNull(workspaces, "workspaces");
         this.plans = Objects.requireNonNull(plans, "plans");
+        this.slots = Objects.requireNonNull(slots, "slots");
+    }
+
+    private static Semaphore jobSlots(int maxConcurrentJobs) {
         if (maxConcurrentJobs < 1) {
             throw new IllegalArgumentException("maxConcurrentJobs must be at least 1");
         }
-        this.slots = new Semaphore(maxConcurrentJobs, true);
+        return new Semaphore(maxConcurrentJobs, true);
     }
 
     /** Called with the new record whenever a data source is created, finishes or is deleted. */

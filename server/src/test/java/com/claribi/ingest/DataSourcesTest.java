@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -59,6 +60,10 @@ class DataSourcesTest {
     }
 
     private Fixture open(MetadataStores stores) throws Exception {
+        return open(stores, new Semaphore(2, true));
+    }
+
+    private Fixture open(MetadataStores stores, Semaphore jobSlots) throws Exception {
         MetadataStore store = stores.open(Files.createDirectories(folder.resolve("metadata")));
         Clock clock = Clock.systemUTC();
         Accounts accounts = new Accounts(store.jdbi(), clock);
@@ -75,7 +80,7 @@ class DataSourcesTest {
                 new UrlFetcher(UrlFetcher.Limits.defaults(), List.of(), HostResolver.system()),
                 workspaces,
                 plans,
-                2);
+                jobSlots);
         return new Fixture(store, catalog, workspaces, plans, dataSources, workspaceId);
     }
 
@@ -231,6 +236,36 @@ class DataSourcesTest {
             assertThat(Files.list(
                             fixture.workspaces().folder(fixture.workspaceId()).resolve("raw")))
                     .isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(MetadataStores.class)
+    void cancellingTheWaitOfAQueuedUploadFailsItsJobPublishesNothingAndGivesBackTheQuota(MetadataStores stores)
+            throws Exception {
+        Semaphore jobSlots = new Semaphore(1, true);
+        jobSlots.acquire();
+        try (Fixture fixture = open(stores, jobSlots)) {
+            String base64 = Base64.getEncoder().encodeToString(CSV.getBytes(StandardCharsets.UTF_8));
+            DataSourceRecord accepted =
+                    fixture.dataSources().upload(fixture.workspaceId(), "Cities", SourceFormat.CSV, base64);
+
+            DataSourceRecord whenCancelled = fixture.dataSources()
+                    .await(fixture.workspaceId(), accepted.id(), Duration.ofSeconds(30), phase -> {}, () -> true);
+            assertThat(whenCancelled.status()).isEqualTo(DataSourceStatus.PROCESSING);
+            jobSlots.release();
+            DataSourceRecord done = awaitDone(fixture, accepted.id());
+
+            assertThat(done.status()).isEqualTo(DataSourceStatus.FAILED);
+            assertThat(done.failureReason())
+                    .hasValueSatisfying(reason -> assertThat(reason).contains("cancelled"));
+            assertThat(done.profile()).isEmpty();
+            assertThat(tables(fixture)).isEmpty();
+            assertThat(fixture.plans()
+                            .usage(fixture.workspaceId())
+                            .of(Quota.DATA_SOURCES)
+                            .used())
+                    .isZero();
         }
     }
 }

@@ -504,54 +504,6 @@ class DataSourceToolsTest {
         assertThat(notified.get(10, java.util.concurrent.TimeUnit.SECONDS)).contains(uri);
     }
 
-    @Test
-    void cancellingAWaitingUploadCancelsItsJobAndPublishesNothing() throws Exception {
-        StringBuilder csv = new StringBuilder("order_id,region,amount,ordered_on\n");
-        for (int row = 1; row <= 400_000; row++) {
-            csv.append(row)
-                    .append(",EMEA,")
-                    .append(row % 997)
-                    .append(".5,2024-01-")
-                    .append(1 + row % 28)
-                    .append('\n');
-        }
-        Session session = new Session(key);
-        java.util.concurrent.CompletableFuture<HttpResponse<String>> call = session.postAsync(
-                "tools/call",
-                "{\"name\":\"upload_data_source\",\"arguments\":"
-                        + uploadArguments("Big", "csv", base64(csv.toString()), 60) + "}");
-        int requestId = session.lastId();
-        McpHttpClient client = client(key);
-        String id = null;
-        for (int attempt = 0; attempt < 300 && id == null; attempt++) {
-            JsonNode listed =
-                    client.callTool("list_data_sources", "{}").result().path("structuredContent");
-            if (listed.path("data_sources").size() > 0) {
-                id = listed.path("data_sources").path(0).path("data_source_id").asString();
-            } else {
-                Thread.sleep(50);
-            }
-        }
-        assertThat(id).as("the upload was accepted").isNotNull();
-        session.notify("notifications/cancelled", "{\"requestId\":" + requestId + ",\"reason\":\"user stopped it\"}");
-        JsonNode finished = null;
-        for (int attempt = 0; attempt < 600; attempt++) {
-            finished = client.callTool("get_data_source", "{\"data_source_id\":\"" + id + "\"}")
-                    .result()
-                    .path("structuredContent");
-            if (!finished.path("status").asString().equals("processing")) {
-                break;
-            }
-            Thread.sleep(100);
-        }
-        assertThat(finished.path("status").asString()).isEqualTo("failed");
-        assertThat(finished.path("failure_reason").asString()).contains("cancelled");
-        assertThat(finished.has("tables")).isFalse();
-        assertThat(application.plans().usage(workspaceId).of(Quota.DATA_SOURCES).used())
-                .isZero();
-        call.cancel(true);
-    }
-
     private HttpResponse<String> rest(String method, String path, String bearer) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(application.publicUrl() + path))
                 .header("Authorization", "Bearer " + bearer)
