@@ -1054,7 +1054,9 @@ final class Planner {
                 boolean cue = !overAll
                         && (GROUP_CUES.contains(word(i)) && !consumed[i]
                                 || (word(i).equals("for") && isWord(i + 1, "each", "every")));
-                if (!cue) {
+                // "top regions by number of orders": what is counted, not a breakdown
+                int counted = isWord(i + 1, "the") ? i + 2 : i + 1;
+                if (!cue || (word(i).equals("by") && isWord(counted, "number", "count") && isWord(counted + 1, "of"))) {
                     continue;
                 }
 
@@ -1136,7 +1138,16 @@ final class Planner {
             }
             int topIndex = topCountIndex >= 0 ? topCountIndex : indexOf("top", "bottom");
             if (askedSpan == null && topIndex >= 0) {
-                Span span = spanAfter(topIndex + 1, 1);
+                // "the 3 best-selling products": skip the superlative and its participle
+                int at = topIndex + 1;
+                while (at < tokens.size()
+                        && spanAt(at) == null
+                        && (SUPERLATIVE_DESC.contains(word(at))
+                                || SUPERLATIVE_ASC.contains(word(at))
+                                || word(at).endsWith("ing"))) {
+                    at++;
+                }
+                Span span = headNoun(spanAfter(at, 1));
                 if (span != null && span.isColumn()) {
                     ColumnInfo column = column(span, ColumnRole.DIMENSION, ColumnRole.IDENTIFIER, ColumnRole.TEXT);
                     if (column.role() != ColumnRole.MEASURE && column.role() != ColumnRole.TIME) {
@@ -1146,7 +1157,7 @@ final class Planner {
             }
             int listIndex = listCue();
             if (askedSpan == null && listIndex >= 0) {
-                Span span = spanAfter(listIndex, 2);
+                Span span = headNoun(spanAfter(listIndex, 2));
                 if (span != null && span.isColumn()) {
                     ColumnInfo column = column(span, ColumnRole.IDENTIFIER, ColumnRole.DIMENSION, ColumnRole.TEXT);
                     if (column.role() != ColumnRole.MEASURE && column.role() != ColumnRole.TIME) {
@@ -1162,6 +1173,14 @@ final class Planner {
                     }
                     ColumnInfo column = column(span, ColumnRole.DIMENSION, ColumnRole.IDENTIFIER, ColumnRole.TEXT);
                     if (column.role() == ColumnRole.MEASURE || column.role() == ColumnRole.TIME) {
+                        continue;
+                    }
+                    // "the smallest order revenue": the row noun qualifies a measure, a value is asked
+                    Span qualified = spanAt(span.to());
+                    if (perRow(table, span)
+                            && qualified != null
+                            && qualified.isColumn()
+                            && column(qualified, ColumnRole.MEASURE).role() == ColumnRole.MEASURE) {
                         continue;
                     }
                     // one participle may sit between: "the best selling product"
@@ -1498,6 +1517,27 @@ final class Planner {
             }
             // 9. intent
             return decide(table, metric, askedSpan, valueMentions, yesNo, listIndex);
+        }
+
+        /**
+         * "sales channels": a measure word right before a column word qualifies it; the latter is the
+         * head, and the qualifier is not read as the metric.
+         */
+        private Span headNoun(Span span) {
+            if (span == null || !span.isColumn()) {
+                return span;
+            }
+            Span next = spanAt(span.to());
+            if (column(span, ColumnRole.DIMENSION, ColumnRole.IDENTIFIER).role() == ColumnRole.MEASURE
+                    && next != null
+                    && next.isColumn()
+                    && column(next, ColumnRole.DIMENSION, ColumnRole.IDENTIFIER, ColumnRole.TEXT)
+                                    .role()
+                            != ColumnRole.MEASURE) {
+                used.add(span);
+                return next;
+            }
+            return span;
         }
 
         /** Whether the span names the table's row entity (a unique key or the table's own noun). */

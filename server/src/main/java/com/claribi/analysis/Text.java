@@ -131,15 +131,32 @@ final class Text {
         return d[a.length()][b.length()];
     }
 
-    /** Whether {@code word} is a small typo of {@code target}: one edit from 5 letters, two from 9. */
+    /**
+     * Whether {@code word} is a small typo of {@code target}: one edit from 5 letters, two from 9;
+     * four-letter words only as two swapped neighbours ("emae" for "emea").
+     */
     static boolean typoOf(String word, String target) {
-        if (word.equals(target) || word.length() < 5 || target.length() < 5) {
+        if (word.equals(target) || word.length() < 4 || target.length() < 4) {
             return false;
         }
         if (Character.isDigit(word.charAt(0)) || Character.isDigit(target.charAt(0))) {
             return false;
         }
+        if (word.length() < 5 || target.length() < 5) {
+            return word.length() == target.length() && swappedNeighbours(word, target);
+        }
         int limit = target.length() >= 9 ? 2 : 1;
         return distance(word, target, limit) <= limit;
+    }
+
+    private static boolean swappedNeighbours(String a, String b) {
+        int first = 0;
+        while (first < a.length() && a.charAt(first) == b.charAt(first)) {
+            first++;
+        }
+        return first + 1 < a.length()
+                && a.charAt(first) == b.charAt(first + 1)
+                && a.charAt(first + 1) == b.charAt(first)
+                && a.substring(first + 2).equals(b.substring(first + 2));
     }
 }
