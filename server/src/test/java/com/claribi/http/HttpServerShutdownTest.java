@@ -106,7 +106,8 @@ class HttpServerShutdownTest {
                     .startsWith("HTTP/1.1 200")
                     .contains("{\"slow\":\"done\"}");
             closing.get(10, TimeUnit.SECONDS);
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(1300));
+            // far below the 5-minute idle timeout an idle connection could otherwise hold the stop for
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
         }
     }
 
