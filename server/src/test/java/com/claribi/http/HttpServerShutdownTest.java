@@ -69,7 +69,7 @@ class HttpServerShutdownTest {
             server.close();
             Duration took = Duration.ofNanos(System.nanoTime() - started);
 
-            assertThat(took).isLessThan(Duration.ofSeconds(1));
+            assertThat(took).as("far below the 5-minute idle timeout").isLessThan(Duration.ofSeconds(10));
             assertThat(idle.getInputStream().read())
                     .as("the idle connection was closed")
                     .isEqualTo(-1);
