@@ -291,6 +291,98 @@ class LlmPlannerTest {
         assertThat(trend.answer().chart().type()).isEqualTo("line");
     }
 
+    private static AnalysisOutcome planned(String tool, String arguments) {
+        provider.respond(request -> Response.ok(FakeLlmProvider.openAiToolCall(tool, json(arguments))));
+        AnalysisOutcome outcome =
+                openAiEngine.analyze(connection, "a question the model planned with " + tool, schemas);
+        assertThat(llmStep(payload("q", outcome))
+                        .path("arguments")
+                        .path("outcome")
+                        .asString())
+                .as(tool + " " + arguments)
+                .isEqualTo("planned");
+        return outcome;
+    }
+
+    private static List<Object> column(String sql) throws SQLException {
+        List<Object> values = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql);
+                ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                values.add(rows.getObject(1));
+            }
+        }
+        return values;
+    }
+
+    @Test
+    void shareYesNoListAndLookupCallsGiveTheSameAnswersAsSql() throws Exception {
+        String in2025 = " order_date BETWEEN '2025-01-01' AND '2025-12-31'";
+        AnalysisOutcome shareByChannel = planned("share", """
+                {"table": "sales_orders", "metric": "revenue", "aggregation": "sum", "dimension": "channel"}""");
+        assertThat(shareByChannel.answer().chart().type()).isEqualTo("pie");
+        double online = shareByChannel.answer().table().rows().stream()
+                .filter(row -> row.get(0).equals("Online"))
+                .mapToDouble(row -> ((Number) row.get(2)).doubleValue())
+                .sum();
+        assertThat(online)
+                .isCloseTo(
+                        scalar(
+                                "SELECT SUM(revenue) FILTER (WHERE channel = 'Online') / SUM(revenue) FROM sales_orders"),
+                        within(1e-9));
+
+        AnalysisOutcome shareOfPart = planned("share", """
+                {"table": "sales_orders", "metric": "revenue", "aggregation": "sum",
+                 "part_filters": [{"column": "region", "op": "=", "values": ["EMEA"]}],
+                 "time_range": {"start": "2025-01-01", "end": "2025-12-31"}}""");
+        assertThat(((Number) shareOfPart.answer().result().value()).doubleValue())
+                .isCloseTo(
+                        scalar(
+                                "SELECT SUM(revenue) FILTER (WHERE region = 'EMEA') / SUM(revenue) FROM sales_orders WHERE"
+                                        + in2025),
+                        within(1e-9));
+
+        AnalysisOutcome exists = planned("yes_no", """
+                {"table": "sales_orders", "check": "exists",
+                 "filters": [{"column": "region", "op": "=", "values": ["LATAM"]},
+                             {"column": "product", "op": "=", "values": ["Nova Camera"]}],
+                 "time_range": {"start": "2025-03-01", "end": "2025-03-31"}}""");
+        assertThat(exists.answer().result().value())
+                .isEqualTo(scalar("SELECT COUNT(*) FROM sales_orders WHERE region = 'LATAM' AND product = 'Nova Camera'"
+                                + " AND order_date BETWEEN '2025-03-01' AND '2025-03-31'")
+                        > 0);
+
+        double revenue2025 = scalar("SELECT SUM(revenue) FROM sales_orders WHERE" + in2025);
+        AnalysisOutcome threshold = planned("yes_no", """
+                {"table": "sales_orders", "check": "threshold", "metric": "revenue", "aggregation": "sum",
+                 "comparator": ">", "threshold": %s,
+                 "time_range": {"start": "2025-01-01", "end": "2025-12-31"}}""".formatted(revenue2025 - 1));
+        assertThat(threshold.answer().result().value()).isEqualTo(true);
+
+        AnalysisOutcome periods = planned("yes_no", """
+                {"table": "sales_orders", "check": "compare_periods", "metric": "revenue", "aggregation": "sum",
+                 "comparator": ">", "time_range": {"start": "2025-01-01", "end": "2025-12-31"},
+                 "compared_with": {"start": "2024-01-01", "end": "2024-12-31"}}""");
+        assertThat(periods.answer().result().value())
+                .isEqualTo(revenue2025
+                        > scalar("SELECT SUM(revenue) FROM sales_orders WHERE order_date BETWEEN '2024-01-01' AND"
+                                + " '2024-12-31'"));
+
+        AnalysisOutcome list = planned("list", """
+                {"table": "sales_orders", "column": "country",
+                 "filters": [{"column": "region", "op": "=", "values": ["EMEA"]}]}""");
+        assertThat(list.answer().result().value())
+                .isEqualTo(column("SELECT DISTINCT country FROM sales_orders WHERE region = 'EMEA' ORDER BY country"));
+
+        AnalysisOutcome lookup = planned("lookup", """
+                {"table": "sales_orders", "column": "region",
+                 "filters": [{"column": "country", "op": "=", "values": ["germany"]}]}""");
+        assertThat(lookup.answer().result().type()).isEqualTo("category");
+        assertThat(lookup.answer().result().value())
+                .isEqualTo(column("SELECT DISTINCT region FROM sales_orders WHERE country = 'Germany'")
+                        .getFirst());
+    }
+
     @Test
     void anUnknownColumnIsRejectedAndTheDeterministicPlannerAnswers() {
         provider.respond(request -> Response.ok(FakeLlmProvider.openAiToolCall("breakdown", json("""
