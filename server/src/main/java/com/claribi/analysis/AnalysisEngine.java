@@ -17,7 +17,8 @@ import java.util.Optional;
 
 /**
  * The analysis engine (issue 6): natural-language question → plan → DuckDB SQL → the §4 answer.
- * It needs no LLM. Thread-safe; it holds no state between calls. The caller owns the DuckDB
+ * It needs no LLM; when an {@link LlmPlanner} is given, the model's validated tool call plans the
+ * question first and {@link Planner} is the fallback. Thread-safe; it holds no state between calls. The caller owns the DuckDB
  * connection (one per call or per workspace, not shared between threads while in use), checks and
  * charges credits, and assigns the analysis id (see {@link AnalysisPayload#of}).
  */

@@ -23,6 +23,9 @@ import tools.jackson.databind.json.JsonMapper;
 public final class LlmPlanner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LlmPlanner.class);
 
+    /** About 25k tokens: a workspace described at more length than this is planned deterministically. */
+    static final int MAX_PROMPT_CHARACTERS = 100_000;
+
     private final LlmClient client;
     private final List<LlmClient.Tool> tools;
 
@@ -61,7 +64,13 @@ public final class LlmPlanner implements AutoCloseable {
         if (tables.isEmpty()) {
             return new Attempt.Fallback("no tables", 0);
         }
-        LlmClient.Reply reply = client.call(LlmTools.system(), LlmTools.user(question, tables, today), tools);
+        String user = LlmTools.user(question, tables, today);
+        if (user.length() > MAX_PROMPT_CHARACTERS) {
+            return logged(new Attempt.Fallback(
+                    "the tables' description is too long for one prompt (" + user.length() + " characters)",
+                    elapsed(started)));
+        }
+        LlmClient.Reply reply = client.call(LlmTools.system(), user, tools);
         Attempt attempt = switch (reply) {
             case LlmClient.Reply.Failed failed -> new Attempt.Fallback(failed.reason(), elapsed(started));
             case LlmClient.Reply.Called called
@@ -71,6 +80,12 @@ public final class LlmPlanner implements AutoCloseable {
             case LlmClient.Reply.Called called -> {
                 try {
                     Plan plan = LlmTools.toPlan(called.name(), called.arguments(), tables);
+                    String outside = AnalysisEngine.outsideData(plan);
+                    if (outside != null) {
+                        // Planner re-reads relative phrases against the data's dates, or refuses honestly
+                        yield new Attempt.Fallback(
+                                "the planned period is outside the data: " + outside, elapsed(started));
+                    }
                     plan.notes.addFirst("Planned by the language model (" + label() + ").");
                     if (plan.window != null && plan.window.reading() == null) {
                         plan.notes.add("Time range: " + plan.window.start() + " to " + plan.window.end()
@@ -90,6 +105,10 @@ public final class LlmPlanner implements AutoCloseable {
                 }
             }
         };
+        return logged(attempt);
+    }
+
+    private Attempt logged(Attempt attempt) {
         if (attempt instanceof Attempt.Fallback fallback) {
             log.info("LLM planner ({}) fell back to the built-in planner: {}", label(), fallback.reason());
         }

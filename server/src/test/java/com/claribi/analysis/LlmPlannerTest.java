@@ -374,6 +374,26 @@ class LlmPlannerTest {
         assertThat(list.answer().result().value())
                 .isEqualTo(column("SELECT DISTINCT country FROM sales_orders WHERE region = 'EMEA' ORDER BY country"));
 
+        AnalysisOutcome margin = planned("breakdown", """
+                {"table": "sales_orders", "metric": "margin", "aggregation": "sum", "group_by": ["region"]}""");
+        assertThat(provider.received()
+                        .getLast()
+                        .body()
+                        .path("messages")
+                        .get(1)
+                        .path("content")
+                        .asString())
+                .contains("derived metrics: aov, margin, profit");
+        double emeaMargin = margin.answer().table().rows().stream()
+                .filter(row -> row.get(0).equals("EMEA"))
+                .mapToDouble(row -> ((Number) row.get(1)).doubleValue())
+                .sum();
+        assertThat(emeaMargin)
+                .isCloseTo(
+                        scalar(
+                                "SELECT (SUM(revenue) - SUM(cost)) / SUM(revenue) FROM sales_orders WHERE region = 'EMEA'"),
+                        within(1e-9));
+
         AnalysisOutcome lookup = planned("lookup", """
                 {"table": "sales_orders", "column": "region",
                  "filters": [{"column": "country", "op": "=", "values": ["germany"]}]}""");
@@ -407,6 +427,25 @@ class LlmPlannerTest {
                         .path("tool")
                         .asString())
                 .isEqualTo("plan");
+    }
+
+    @Test
+    void aPlannedPeriodOutsideTheDataFallsBackSoRelativePhrasesAreReanchored() {
+        provider.respond(request -> Response.ok(FakeLlmProvider.openAiToolCall("aggregate", json("""
+                {"table": "sales_orders", "metric": "revenue", "aggregation": "sum",
+                 "time_range": {"start": "2026-01-01", "end": "2026-12-31"}}"""))));
+        String question = "What was total revenue this year?";
+
+        AnalysisOutcome outcome = openAiEngine.analyze(connection, question, schemas);
+
+        AnalysisOutcome expected = DETERMINISTIC.analyze(connection, question, schemas);
+        assertThat(expected).isInstanceOf(AnalysisOutcome.Answered.class);
+        assertThat(outcome.answer().result()).isEqualTo(expected.answer().result());
+        assertThat(llmStep(payload(question, outcome))
+                        .path("arguments")
+                        .path("reason")
+                        .asString())
+                .startsWith("the planned period is outside the data");
     }
 
     @Test
