@@ -6,6 +6,7 @@ import com.claribi.accounts.Signup;
 import com.claribi.analysis.Analyses;
 import com.claribi.analysis.AnalysisEngine;
 import com.claribi.analysis.AnalysisLimits;
+import com.claribi.analysis.LlmPlanner;
 import com.claribi.auth.Authenticator;
 import com.claribi.auth.KeyAuthenticator;
 import com.claribi.auth.oauth.AuthorizationServer;
@@ -164,8 +165,11 @@ public final class Application implements AutoCloseable {
             opened.push(dataSources);
 
             AnalysisLimits analysisLimits = AnalysisLimits.defaults();
+            // the optional LLM planner (CLARIBI_LLM_PROVIDER); absent, the engine plans deterministically
+            Optional<LlmPlanner> llmPlanner = LlmPlanner.create(config.llm(), Json.mapper());
+            llmPlanner.ifPresent(opened::push);
             Analyses analyses = new Analyses(
-                    new AnalysisEngine(clock, analysisLimits),
+                    new AnalysisEngine(clock, analysisLimits, llmPlanner),
                     analysisLimits,
                     catalog,
                     workspaces,

@@ -17,17 +17,26 @@ import java.util.Optional;
 
 /**
  * The analysis engine (issue 6): natural-language question → plan → DuckDB SQL → the §4 answer.
- * It needs no LLM. Thread-safe; it holds no state between calls. The caller owns the DuckDB
+ * It needs no LLM; when an {@link LlmPlanner} is given, the model's validated tool call plans the
+ * question first and {@link Planner} is the fallback. Thread-safe; it holds no state between calls. The caller owns the DuckDB
  * connection (one per call or per workspace, not shared between threads while in use), checks and
  * charges credits, and assigns the analysis id (see {@link AnalysisPayload#of}).
  */
 public final class AnalysisEngine {
     private final Clock clock;
     private final AnalysisLimits limits;
+    /** The optional LLM planner (issue 6 §6), tried before {@link Planner}; null when not configured. */
+    private final LlmPlanner llmPlanner;
 
     public AnalysisEngine(Clock clock, AnalysisLimits limits) {
+        this(clock, limits, Optional.empty());
+    }
+
+    /** An engine that asks {@code llmPlanner} first, when present, and falls back to {@link Planner}. */
+    public AnalysisEngine(Clock clock, AnalysisLimits limits, Optional<LlmPlanner> llmPlanner) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.limits = Objects.requireNonNull(limits, "limits");
+        this.llmPlanner = Objects.requireNonNull(llmPlanner, "llmPlanner").orElse(null);
     }
 
     /** Reads a table's schema and profile straight from DuckDB, for callers without a profile. */
@@ -61,11 +70,21 @@ public final class AnalysisEngine {
         for (TableSchema table : tables) {
             profiled.add(withTimeRanges(duckdb, table));
         }
+        List<ToolCall> trace = new ArrayList<>();
+        // --- LLM planner (issue 6 §6; see LlmPlanner): its valid plan replaces Planner's, else fall back
+        Planner.Outcome llmOutcome = null;
+        if (llmPlanner != null) {
+            LlmPlanner.Attempt attempt = llmPlanner.plan(question, profiled, today);
+            trace.add(llmPlanner.traceStep(attempt));
+            if (attempt instanceof LlmPlanner.Attempt.Planned planned) {
+                llmOutcome = new Planner.Planned(planned.plan());
+            }
+        }
+        // --- end LLM planner
         long started = System.nanoTime();
         Map<TableSchema, Lexicon> lexicons = new java.util.IdentityHashMap<>();
-        Planner.Outcome outcome = Planner.plan(question, profiled, today, lexicons);
+        Planner.Outcome outcome = llmOutcome != null ? llmOutcome : Planner.plan(question, profiled, today, lexicons);
         long planMs = (System.nanoTime() - started) / 1_000_000;
-        List<ToolCall> trace = new ArrayList<>();
         switch (outcome) {
             case Planner.Refused refused -> {
                 TableSchema table =
@@ -78,6 +97,9 @@ public final class AnalysisEngine {
                 Map<String, Object> planArguments = new LinkedHashMap<>();
                 planArguments.put("intent", plan.intent.name().toLowerCase(java.util.Locale.ROOT));
                 planArguments.put("data_source", plan.table.dataSourceId());
+                if (llmOutcome != null) {
+                    planArguments.put("planner", "llm");
+                }
                 trace.add(new ToolCall("plan", planArguments, 0, planMs));
                 String outside = outsideData(plan);
                 if (outside != null) {

@@ -20,4 +20,19 @@ public final class TestConfigs {
                 config.allowedOrigins(),
                 config.pricingFile());
     }
+
+    public static Config withLlm(Config config, Config.Llm llm) {
+        return new Config(
+                config.home(),
+                config.bind(),
+                config.port(),
+                config.publicUrl(),
+                config.database(),
+                config.smtp(),
+                config.stripe(),
+                llm,
+                config.urlFetchAllowlist(),
+                config.allowedOrigins(),
+                config.pricingFile());
+    }
 }
