@@ -3,8 +3,12 @@ package com.claribi.testsupport;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Measures how much the Java heap grows while an action runs, as an upper bound, for tests that
@@ -37,8 +41,16 @@ import java.util.Locale;
 public final class HeapGrowth {
     private HeapGrowth() {}
 
-    /** What one action did to the heap. All values in bytes. */
-    public record Measurement(long baseline, long peak, long afterCollection) {
+    /**
+     * What one action did to the heap. All values in bytes.
+     *
+     * @param poolPeaks each heap pool's own peak (e.g. G1 Eden Space, G1 Old Gen), summed in {@code peak}
+     */
+    public record Measurement(long baseline, long peak, long afterCollection, Map<String, Long> poolPeaks) {
+        public Measurement {
+            poolPeaks = Map.copyOf(poolPeaks);
+        }
+
         /** Peak use during the action above the live heap before it; never negative. */
         public long growth() {
             return Math.max(0, peak - baseline);
@@ -53,10 +65,15 @@ public final class HeapGrowth {
         public String toString() {
             return String.format(
                     Locale.ROOT,
-                    "peak heap growth %.1f MB (live before %.1f MB, peak %.1f MB, live after %.1f MB)",
+                    "peak heap growth %.1f MB (live before %.1f MB, peak %.1f MB = %s, live after %.1f MB)",
                     mb(growth()),
                     mb(baseline),
                     mb(peak),
+                    new TreeMap<>(poolPeaks)
+                            .entrySet().stream()
+                                    .map(entry ->
+                                            String.format(Locale.ROOT, "%s %.1f", entry.getKey(), mb(entry.getValue())))
+                                    .collect(Collectors.joining(" + ")),
                     mb(afterCollection));
         }
 
@@ -82,11 +99,12 @@ public final class HeapGrowth {
                 pools.stream().mapToLong(pool -> pool.getUsage().getUsed()).sum();
         pools.forEach(MemoryPoolMXBean::resetPeakUsage);
         action.run();
-        long peak =
-                pools.stream().mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
+        Map<String, Long> poolPeaks = new LinkedHashMap<>();
+        pools.forEach(pool -> poolPeaks.put(pool.getName(), pool.getPeakUsage().getUsed()));
+        long peak = poolPeaks.values().stream().mapToLong(Long::longValue).sum();
         collect();
         long after = pools.stream().mapToLong(pool -> pool.getUsage().getUsed()).sum();
-        return new Measurement(baseline, peak, after);
+        return new Measurement(baseline, peak, after, poolPeaks);
     }
 
     private static void collect() {
