@@ -192,7 +192,8 @@ public final class DataSources implements AutoCloseable {
                     "data_base64 is " + megabytes(base64.length()) + " MB; upload_data_source takes at most "
                             + megabytes(MAX_BASE64_CHARS) + " MB of base64 (about "
                             + megabytes(MAX_BASE64_CHARS / 4L * 3) + " MB of file). Put the file at a public"
-                            + " URL and use ingest_url_data_source instead (up to 100 MB).");
+                            + " URL and use ingest_url_data_source instead (up to "
+                            + com.claribi.platform.Config.describeBytes(fetcher.maxBytes()) + ").");
         }
         long estimated = Math.max(1, base64.length() / 4L * 3);
         checkQuotas(workspaceId, estimated);
@@ -202,12 +203,17 @@ public final class DataSources implements AutoCloseable {
         return accept(workspaceId, id, name, format, DataSourceRecord.Origin.UPLOAD, Optional.empty(), raw, bytes);
     }
 
+    /** Largest file {@link #ingestUrl} fetches ({@code CLARIBI_URL_FETCH_MAX_BYTES}, 100 MB by default). */
+    public long urlMaxBytes() {
+        return fetcher.maxBytes();
+    }
+
     /**
      * Fetches {@code url} through the SSRF-safe {@link UrlFetcher} into the workspace folder, then
      * continues as {@link #upload}. The fetch happens within this call; parsing is the job.
      *
-     * @throws ClariException INVALID_ARGUMENT for a refused or unreachable URL, TOO_LARGE past 100
-     *     MB, QUOTA_EXCEEDED; nothing is left behind in any of these cases
+     * @throws ClariException INVALID_ARGUMENT for a refused or unreachable URL, TOO_LARGE past {@link
+     *     #urlMaxBytes()}, QUOTA_EXCEEDED; nothing is left behind in any of these cases
      */
     public DataSourceRecord ingestUrl(String workspaceId, String name, String url, Optional<SourceFormat> format) {
         requireName(name);

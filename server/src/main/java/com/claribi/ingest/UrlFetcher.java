@@ -79,7 +79,16 @@ public final class UrlFetcher implements AutoCloseable {
         /** SPEC §2/§6: 100 MB, 5 redirects, 10 s connect, 30 s read, 5 min total. */
         public static Limits defaults() {
             return new Limits(
-                    100L * 1024 * 1024, 5, Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(5));
+                    com.claribi.platform.Config.DEFAULT_URL_FETCH_MAX_BYTES,
+                    5,
+                    Duration.ofSeconds(10),
+                    Duration.ofSeconds(30),
+                    Duration.ofMinutes(5));
+        }
+
+        /** A copy with another size cap. */
+        public Limits withMaxBytes(long newMaxBytes) {
+            return new Limits(newMaxBytes, maxRedirects, connectTimeout, readTimeout, totalTimeout);
         }
     }
 
@@ -111,9 +120,20 @@ public final class UrlFetcher implements AutoCloseable {
         }
     }
 
-    /** The production fetcher: SPEC limits, the system resolver, {@code CLARIBI_URL_FETCH_ALLOWLIST}. */
+    /**
+     * The production fetcher: SPEC limits with the size cap of {@code CLARIBI_URL_FETCH_MAX_BYTES}, the
+     * system resolver, {@code CLARIBI_URL_FETCH_ALLOWLIST}.
+     */
     public static UrlFetcher create(com.claribi.platform.Config config) {
-        return new UrlFetcher(Limits.defaults(), config.urlFetchAllowlist(), HostResolver.system());
+        return new UrlFetcher(
+                Limits.defaults().withMaxBytes(config.urlFetchMaxBytes()),
+                config.urlFetchAllowlist(),
+                HostResolver.system());
+    }
+
+    /** Largest body this fetcher accepts, after content decoding. */
+    public long maxBytes() {
+        return limits.maxBytes();
     }
 
     /**
@@ -223,8 +243,8 @@ public final class UrlFetcher implements AutoCloseable {
     private ClariException tooLarge() {
         return new ClariException(
                 ErrorCode.TOO_LARGE,
-                "the file is larger than " + limits.maxBytes() / (1024 * 1024)
-                        + " MB, the limit for a URL data source");
+                "the file is larger than " + com.claribi.platform.Config.describeBytes(limits.maxBytes())
+                        + ", the limit for a URL data source");
     }
 
     private static URI parse(String url) {

@@ -132,8 +132,9 @@ public final class DataSourceTools {
         return new Tool(
                 "ingest_url_data_source",
                 "Ingest a file from a URL",
-                "Fetches a file from a public http(s) URL (at most 100 MB; private and internal addresses are"
-                        + " refused) and reads it into tables like upload_data_source. format is detected from"
+                "Fetches a file from a public http(s) URL (at most "
+                        + com.claribi.platform.Config.describeBytes(dataSources.urlMaxBytes())
+                        + "; private and internal addresses are refused) and reads it into tables like upload_data_source. format is detected from"
                         + " the content when omitted. wait_seconds (0-60) waits for processing to finish.",
                 Tool.schema("""
                         {"type": "object", "additionalProperties": false,

@@ -28,6 +28,8 @@ import java.util.Properties;
  * @param stripe Stripe settings for checkout and webhooks
  * @param llm the optional LLM planner
  * @param urlFetchAllowlist {@code host:port} pairs the URL fetcher may reach although private
+ * @param urlFetchMaxBytes largest file {@code ingest_url_data_source} fetches (SPEC §6: 100 MB by
+ *     default)
  * @param allowedOrigins browser origins allowed to call the API besides our own public origin
  * @param pricingFile a pricing config replacing the one shipped in the server
  */
@@ -41,8 +43,16 @@ public record Config(
         Stripe stripe,
         Llm llm,
         List<String> urlFetchAllowlist,
+        long urlFetchMaxBytes,
         List<String> allowedOrigins,
         Optional<Path> pricingFile) {
+
+    /** SPEC §6: a URL data source is at most 100 MB unless the operator says otherwise. */
+    public static final long DEFAULT_URL_FETCH_MAX_BYTES = 100L * 1024 * 1024;
+    /** Smallest {@code CLARIBI_URL_FETCH_MAX_BYTES} accepted (a bare "100" is a mistake for 100MB). */
+    public static final long MIN_URL_FETCH_MAX_BYTES = 1024;
+    /** Largest {@code CLARIBI_URL_FETCH_MAX_BYTES} accepted. */
+    public static final long MAX_URL_FETCH_MAX_BYTES = 1L << 40;
 
     public Config {
         requireNonNull(home, "home");
@@ -57,6 +67,9 @@ public record Config(
         allowedOrigins = List.copyOf(allowedOrigins);
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535");
+        }
+        if (urlFetchMaxBytes < MIN_URL_FETCH_MAX_BYTES || urlFetchMaxBytes > MAX_URL_FETCH_MAX_BYTES) {
+            throw new IllegalArgumentException("urlFetchMaxBytes must be 1 KB..1 TB");
         }
     }
 
@@ -193,6 +206,11 @@ public record Config(
                                 .map(value -> settings.httpUrl("CLARIBI_LLM_BASE_URL", value)),
                         settings.optional("CLARIBI_LLM_MODEL")),
                 settings.hostPortList("CLARIBI_URL_FETCH_ALLOWLIST"),
+                settings.size(
+                        "CLARIBI_URL_FETCH_MAX_BYTES",
+                        DEFAULT_URL_FETCH_MAX_BYTES,
+                        MIN_URL_FETCH_MAX_BYTES,
+                        MAX_URL_FETCH_MAX_BYTES),
                 settings.originList("CLARIBI_ALLOWED_ORIGINS"),
                 settings.optional("CLARIBI_PRICING_FILE").map(Path::of));
     }
@@ -209,6 +227,7 @@ public record Config(
                 stripe,
                 llm,
                 urlFetchAllowlist,
+                urlFetchMaxBytes,
                 allowedOrigins,
                 pricingFile);
     }
@@ -225,6 +244,7 @@ public record Config(
                 stripe,
                 llm,
                 urlFetchAllowlist,
+                urlFetchMaxBytes,
                 allowedOrigins,
                 pricingFile);
     }
@@ -241,8 +261,42 @@ public record Config(
                 stripe,
                 llm,
                 urlFetchAllowlist,
+                urlFetchMaxBytes,
                 allowedOrigins,
                 pricingFile);
+    }
+
+    /** A copy whose URL fetcher may reach {@code allowlist} and fetch files of up to {@code maxBytes}. */
+    public Config withUrlFetch(List<String> allowlist, long maxBytes) {
+        return new Config(
+                home,
+                bind,
+                port,
+                publicUrl,
+                database,
+                smtp,
+                stripe,
+                llm,
+                allowlist,
+                maxBytes,
+                allowedOrigins,
+                pricingFile);
+    }
+
+    /**
+     * A byte count as people write it: {@code 104857600 bytes}, {@code 100 MB}, {@code 1.5 GB}
+     * (1 KB = 1,024 bytes, as everywhere in clariBI's messages); exact when the count is a whole
+     * number of KB, MB or GB, else in bytes.
+     */
+    public static String describeBytes(long bytes) {
+        String[] units = {"TB", "GB", "MB", "KB"};
+        for (int index = 0; index < units.length; index++) {
+            long unit = 1L << (10 * (units.length - index));
+            if (bytes >= unit && bytes % unit == 0) {
+                return String.format(Locale.ROOT, "%,d %s", bytes / unit, units[index]);
+            }
+        }
+        return String.format(Locale.ROOT, "%,d bytes", bytes);
     }
 
     private static Path defaultHome() {
@@ -310,6 +364,32 @@ public record Config(
                 // reported below
             }
             throw new InvalidConfigException(name, "a port number from 0 to 65535", value.get());
+        }
+
+        /**
+         * A byte count: digits, optionally followed by a unit KB, MB, GB or TB (1,024-based; case and
+         * a space before the unit do not matter), within {@code min..max}.
+         */
+        long size(String name, long fallback, long min, long max) {
+            Optional<String> value = optional(name);
+            if (value.isEmpty()) {
+                return fallback;
+            }
+            String accepted = "a size from " + describeBytes(min) + " to " + describeBytes(max)
+                    + ": a number of bytes, or a number followed by KB, MB, GB or TB (such as 100MB)";
+            java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("([0-9]{1,15})\\s*([KMGT]B)?")
+                    .matcher(value.get().toUpperCase(Locale.ROOT));
+            if (!matcher.matches()) {
+                throw new InvalidConfigException(name, accepted, value.get());
+            }
+            long number = Long.parseLong(matcher.group(1));
+            int shift = matcher.group(2) == null
+                    ? 0
+                    : 10 * (1 + "KMGT".indexOf(matcher.group(2).charAt(0)));
+            if (number > (max >> shift) || number << shift < min) {
+                throw new InvalidConfigException(name, accepted, value.get());
+            }
+            return number << shift;
         }
 
         boolean bool(String name, boolean fallback) {

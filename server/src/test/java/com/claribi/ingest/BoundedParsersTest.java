@@ -2,9 +2,11 @@ package com.claribi.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.claribi.platform.ClariException;
 import com.claribi.platform.ErrorCode;
+import com.claribi.testsupport.HeapGrowth;
 import java.io.BufferedWriter;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,6 +16,8 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
@@ -25,24 +29,32 @@ import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SPEC §6 bounded parsers: each bomb is refused with a typed error, leaves no table behind, and the
- * next ingestion on the same connection works. Timeouts are generous hang guards, not benchmarks.
+ * SPEC §6 bounded parsers: each bomb is refused with a typed error, grows the Java heap by less than
+ * 256 MB while it is processed (measured by {@link HeapGrowth}: an upper bound from the heap pools'
+ * peaks), leaves no table behind, and the next ingestion on the same connection works. Timeouts
+ * are generous hang guards, not benchmarks; each refusal's time and heap growth are printed.
  */
 @Timeout(120)
 class BoundedParsersTest {
+    /** Issue 5: a parser bomb may grow the heap by less than this. */
+    static final long HEAP_BUDGET = 256L * 1024 * 1024;
+
     @TempDir
     Path folder;
 
     private DuckWorkspace workspace;
+    private String testName;
     private final Ingestor ingestor = new Ingestor(IngestLimits.defaults(), Clock.systemUTC());
 
     @BeforeEach
-    void open() throws SQLException {
+    void open(TestInfo info) throws SQLException {
         workspace = new DuckWorkspace(folder);
+        testName = info.getTestMethod().map(java.lang.reflect.Method::getName).orElse(info.getDisplayName());
     }
 
     @AfterEach
@@ -50,11 +62,28 @@ class BoundedParsersTest {
         workspace.close();
     }
 
-    private ClariException refusal(Path file, SourceFormat format) {
-        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
-                () -> ingestor.ingest(workspace.connection, file, format, "bomb"));
-        assertThat(thrown).isInstanceOf(ClariException.class);
-        return (ClariException) thrown;
+    /** Ingests {@code file}, expecting a refusal, and checks the heap stayed within the budget. */
+    private ClariException refusal(Path file, SourceFormat format) throws Exception {
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        long[] nanos = new long[1];
+        HeapGrowth.Measurement heap = HeapGrowth.measure(() -> {
+            long start = System.nanoTime();
+            thrown.set(catchThrowable(() -> ingestor.ingest(workspace.connection, file, format, "bomb")));
+            nanos[0] = System.nanoTime() - start;
+        });
+        System.out.printf(
+                Locale.ROOT,
+                "[bomb] %s (%s, %,d bytes): refused in %.2f s; %s%n",
+                testName,
+                format.wireName(),
+                Files.size(file),
+                nanos[0] / 1e9,
+                heap);
+        assertThat(thrown.get()).isInstanceOf(ClariException.class);
+        assertThat(heap.growth())
+                .as("heap growth while refusing %s: %s", file.getFileName(), heap)
+                .isLessThan(HEAP_BUDGET);
+        return (ClariException) thrown.get();
     }
 
     /** Nothing visible, not even staging tables, and a normal file loads afterwards. */

@@ -343,6 +343,9 @@ class UrlFetcherTest {
                 .isInstanceOf(ClariException.class)
                 .extracting(error -> ((ClariException) error).code())
                 .isEqualTo(ErrorCode.TOO_LARGE);
+        assertThatThrownBy(() -> fetcher.fetch(
+                        "http://127.0.0.1:" + allowedPort + "/big", folder.resolve("big"), Optional.empty()))
+                .hasMessage("the file is larger than 1 MB, the limit for a URL data source");
         assertThat(folder.resolve("big")).doesNotExist();
     }
 

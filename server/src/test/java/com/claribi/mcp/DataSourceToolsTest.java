@@ -78,18 +78,8 @@ class DataSourceToolsTest {
         });
         files.start();
         Config defaults = Config.defaults().withHome(home).withPort(0);
-        Config config = new Config(
-                defaults.home(),
-                defaults.bind(),
-                defaults.port(),
-                defaults.publicUrl(),
-                defaults.database(),
-                defaults.smtp(),
-                defaults.stripe(),
-                defaults.llm(),
-                List.of("127.0.0.1:" + files.getAddress().getPort()),
-                defaults.allowedOrigins(),
-                defaults.pricingFile());
+        Config config = defaults.withUrlFetch(
+                List.of("127.0.0.1:" + files.getAddress().getPort()), Config.DEFAULT_URL_FETCH_MAX_BYTES);
         application = Application.start(config);
         Instant trialEnd = Instant.now().plus(Duration.ofDays(14));
         User ada = application.accounts().createUser("ada@example.com", Optional.empty());

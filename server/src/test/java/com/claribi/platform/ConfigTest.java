@@ -29,6 +29,7 @@ class ConfigTest {
         assertThat(config.stripe().apiBase()).isEqualTo(URI.create("https://api.stripe.com"));
         assertThat(config.llm().provider()).isEmpty();
         assertThat(config.urlFetchAllowlist()).isEmpty();
+        assertThat(config.urlFetchMaxBytes()).isEqualTo(100L * 1024 * 1024);
         assertThat(config.allowedOrigins()).isEmpty();
         assertThat(config.pricingFile()).isEmpty();
     }
@@ -46,6 +47,7 @@ class ConfigTest {
                 Map.entry("CLARIBI_SMTP_STARTTLS", "false"),
                 Map.entry("CLARIBI_LLM_PROVIDER", "Anthropic"),
                 Map.entry("CLARIBI_URL_FETCH_ALLOWLIST", "127.0.0.1:9000, files.internal:443"),
+                Map.entry("CLARIBI_URL_FETCH_MAX_BYTES", "2GB"),
                 Map.entry("CLARIBI_ALLOWED_ORIGINS", "https://app.example.com")));
 
         assertThat(config.home()).isEqualTo(Path.of("/srv/claribi"));
@@ -58,7 +60,58 @@ class ConfigTest {
         assertThat(config.smtp().startTls()).isFalse();
         assertThat(config.llm().provider()).contains("anthropic");
         assertThat(config.urlFetchAllowlist()).containsExactly("127.0.0.1:9000", "files.internal:443");
+        assertThat(config.urlFetchMaxBytes()).isEqualTo(2L << 30);
         assertThat(config.allowedOrigins()).containsExactly("https://app.example.com");
+    }
+
+    @Test
+    void urlFetchMaxBytesTakesBytesOrAUnit() {
+        Map<String, Long> accepted = Map.of(
+                "104857600",
+                104_857_600L,
+                "1024",
+                1024L,
+                "512KB",
+                512L * 1024,
+                "250 mb",
+                250L * 1024 * 1024,
+                " 4GB ",
+                4L << 30,
+                "1TB",
+                1L << 40);
+        accepted.forEach(
+                (value, bytes) -> assertThat(Config.fromEnvironment(Map.of("CLARIBI_URL_FETCH_MAX_BYTES", value))
+                                .urlFetchMaxBytes())
+                        .as(value)
+                        .isEqualTo(bytes));
+        assertThat(Config.fromEnvironment(Map.of("CLARIBI_URL_FETCH_MAX_BYTES", " "))
+                        .urlFetchMaxBytes())
+                .isEqualTo(Config.DEFAULT_URL_FETCH_MAX_BYTES);
+    }
+
+    @Test
+    void urlFetchMaxBytesRefusesWhatItCannotUse() {
+        for (String value : new String[] {
+            "100", "1023", "0", "-5", "2TB", "1025GB", "1.5GB", "100 MiB", "ten", "MB", "9999999999999999", "100MB2"
+        }) {
+            assertThatThrownBy(() -> Config.fromEnvironment(Map.of("CLARIBI_URL_FETCH_MAX_BYTES", value)))
+                    .as(value)
+                    .isInstanceOf(Config.InvalidConfigException.class)
+                    .hasMessage("CLARIBI_URL_FETCH_MAX_BYTES must be a size from 1 KB to 1 TB: a number of bytes, or"
+                            + " a number followed by KB, MB, GB or TB (such as 100MB) (got \"" + value.strip() + "\")")
+                    .extracting(error -> ((Config.InvalidConfigException) error).variable())
+                    .isEqualTo("CLARIBI_URL_FETCH_MAX_BYTES");
+        }
+    }
+
+    @Test
+    void describeBytesIsExact() {
+        assertThat(Config.describeBytes(100L * 1024 * 1024)).isEqualTo("100 MB");
+        assertThat(Config.describeBytes(3L << 30)).isEqualTo("3 GB");
+        assertThat(Config.describeBytes(1536L * 1024 * 1024)).isEqualTo("1,536 MB");
+        assertThat(Config.describeBytes(2048)).isEqualTo("2 KB");
+        assertThat(Config.describeBytes(1500)).isEqualTo("1,500 bytes");
+        assertThat(Config.describeBytes(1L << 40)).isEqualTo("1 TB");
     }
 
     @Test

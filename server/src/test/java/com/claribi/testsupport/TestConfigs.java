@@ -17,6 +17,7 @@ public final class TestConfigs {
                 config.stripe(),
                 config.llm(),
                 config.urlFetchAllowlist(),
+                config.urlFetchMaxBytes(),
                 config.allowedOrigins(),
                 config.pricingFile());
     }
