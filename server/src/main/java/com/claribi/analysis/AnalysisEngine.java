@@ -18,9 +18,10 @@ import java.util.Optional;
 /**
  * The analysis engine (issue 6): natural-language question → plan → DuckDB SQL → the §4 answer.
  * It needs no LLM; when an {@link LlmPlanner} is given, the model's validated tool call plans the
- * question first and {@link Planner} is the fallback. Thread-safe; it holds no state between calls. The caller owns the DuckDB
- * connection (one per call or per workspace, not shared between threads while in use), checks and
- * charges credits, and assigns the analysis id (see {@link AnalysisPayload#of}).
+ * question first and {@link Planner} is the fallback. Thread-safe; it holds no state between calls.
+ * The caller owns the DuckDB connection (one per call or per workspace, not shared between
+ * threads while in use), checks and charges credits, and assigns the analysis id (see {@link
+ * AnalysisPayload#of}).
  */
 public final class AnalysisEngine {
     private final Clock clock;
@@ -71,7 +72,7 @@ public final class AnalysisEngine {
             profiled.add(withTimeRanges(duckdb, table));
         }
         List<ToolCall> trace = new ArrayList<>();
-        // --- LLM planner (issue 6 §6; see LlmPlanner): its valid plan replaces Planner's, else fall back
+        // the LLM planner's valid plan replaces Planner's; on any failure Planner plans as without it
         Planner.Outcome llmOutcome = null;
         if (llmPlanner != null) {
             LlmPlanner.Attempt attempt = llmPlanner.plan(question, profiled, today);
@@ -80,7 +81,6 @@ public final class AnalysisEngine {
                 llmOutcome = new Planner.Planned(planned.plan());
             }
         }
-        // --- end LLM planner
         long started = System.nanoTime();
         Map<TableSchema, Lexicon> lexicons = new java.util.IdentityHashMap<>();
         Planner.Outcome outcome = llmOutcome != null ? llmOutcome : Planner.plan(question, profiled, today, lexicons);
