@@ -158,7 +158,7 @@ public final class Analyses implements AutoCloseable {
     public View run(String workspaceId, String question, List<String> dataSourceIds, Duration wait, Watcher watcher) {
         String asked = validQuestion(question);
         List<DataSourceRecord> sources = readySources(workspaceId, dataSourceIds);
-        Usage.Meter credits = plans.usage(workspaceId).of(Quota.AI_CREDITS);
+        Usage.Meter credits = plans.meter(workspaceId, Quota.AI_CREDITS);
         if (credits.remaining() < 1) {
             plans.check(workspaceId, Quota.AI_CREDITS, 1); // throws QUOTA_EXCEEDED worded per SPEC §3
         }
@@ -166,32 +166,35 @@ public final class Analyses implements AutoCloseable {
         String id = newId("an_");
         List<String> sourceIds = sources.stream().map(DataSourceRecord::id).toList();
         View started = view(id, new AnalysisPayload(id, "running", asked, null, null, null, sourceIds, 0, remaining));
-        OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
-        jdbi.useHandle(
-                handle -> handle.createUpdate("INSERT INTO analyses (id, workspace_id, question, data_source_ids,"
-                                + " status, payload_json, credits_used, created_at, updated_at)"
-                                + " VALUES (:id, :workspace, :question, :sources, 'running', :payload, 0, :now, :now)")
-                        .bind("id", id)
-                        .bind("workspace", workspaceId)
-                        .bind("question", asked)
-                        .bind("sources", String.join("\n", sourceIds))
-                        .bind("payload", json.writeValueAsString(started.payload()))
-                        .bind("now", now)
-                        .execute());
-        Job job = new Job();
+        Job job = new Job(OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC), sourceIds);
         running.put(id, job);
         try {
             job.result = CompletableFuture.supplyAsync(() -> execute(workspaceId, id, asked, sources, job), executor);
         } catch (RejectedExecutionException e) {
             running.remove(id);
-            jdbi.useHandle(handle -> handle.createUpdate("DELETE FROM analyses WHERE id = :id")
-                    .bind("id", id)
-                    .execute());
             throw new ClariException(
                     ErrorCode.UNAVAILABLE, "Too many analyses are running right now; try again in a few seconds.");
         }
         job.result.whenComplete((view, failure) -> running.remove(id));
-        return await(workspaceId, id, job, wait, watcher).orElse(started);
+        Optional<View> finished = await(workspaceId, id, job, wait, watcher);
+        if (finished.isPresent()) {
+            return finished.get();
+        }
+        // Still running when the wait ended (or the caller cancelled): the id goes out now, so its row
+        // must exist for get_analysis, here and on any server sharing the metadata store.
+        synchronized (job) {
+            if (!job.written) {
+                try {
+                    jdbi.useHandle(handle -> insert(handle, workspaceId, started, asked, job));
+                } catch (RuntimeException e) {
+                    job.cancelled = true; // nobody can ask for this run: stop it uncharged
+                    throw e;
+                }
+                job.written = true;
+                return started;
+            }
+        }
+        return job.result.isDone() ? job.result.join() : started;
     }
 
     /**
@@ -275,17 +278,32 @@ public final class Analyses implements AutoCloseable {
 
     // ---- the job ----
 
-    /** A running analysis on this server. */
+    /**
+     * A running analysis on this server. Its row in {@code analyses} is written once when it ends
+     * within the caller's wait (the usual case: one INSERT, in the same transaction as its credit),
+     * or as {@code running} when the wait ends first and then updated; {@code written}, guarded by
+     * the job's monitor, says which.
+     */
     private static final class Job {
         final AtomicReference<Step> step = new AtomicReference<>(new Step(0.05, "Queued"));
+        final OffsetDateTime createdAt;
+        final List<String> sourceIds;
         volatile boolean cancelled;
         volatile CompletableFuture<View> result;
+        /** Whether the row exists. Guarded by this. */
+        boolean written;
+
+        Job(OffsetDateTime createdAt, List<String> sourceIds) {
+            this.createdAt = createdAt;
+            this.sourceIds = sourceIds;
+        }
     }
 
     private record Step(double fraction, String message) {}
 
     private View execute(String workspaceId, String id, String question, List<DataSourceRecord> sources, Job job) {
         View finished;
+        boolean stored = false;
         try {
             job.step.set(new Step(0.2, "Reading the data sources' schemas"));
             AnalysisOutcome outcome = workspaces.withConnection(workspaceId, connection -> {
@@ -304,17 +322,9 @@ public final class Analyses implements AutoCloseable {
                                 "The analysis was cancelled; nothing was charged.",
                                 workspaceId);
                     }
-                    Usage.Meter meter;
-                    try {
-                        meter = plans.consume(workspaceId, Quota.AI_CREDITS, 1);
-                    } catch (ClariException e) {
-                        yield failedView(id, question, ids(sources), e.getMessage(), workspaceId);
-                    }
-                    yield view(
-                            id,
-                            AnalysisPayload.of(
-                                    id, question, answered, 1, (int) Math.min(Integer.MAX_VALUE, meter.remaining())),
-                            answered);
+                    View charged = chargeAndStore(workspaceId, id, question, sources, answered, job);
+                    stored = true;
+                    yield charged;
                 }
                 case AnalysisOutcome.Unanswerable unanswerable ->
                     view(id, AnalysisPayload.of(id, question, unanswerable, 0, remaining(workspaceId)), unanswerable);
@@ -326,8 +336,44 @@ public final class Analyses implements AutoCloseable {
             finished =
                     failedView(id, question, ids(sources), "The analysis failed on our side; try again.", workspaceId);
         }
-        store(workspaceId, finished);
+        if (!stored) {
+            store(workspaceId, finished, question, job);
+        }
         return finished;
+    }
+
+    /**
+     * Charges the answer's credit and stores it in one transaction (one commit); when the credit is
+     * gone by now (another call took the last one) the analysis is stored failed and uncharged.
+     */
+    private View chargeAndStore(
+            String workspaceId,
+            String id,
+            String question,
+            List<DataSourceRecord> sources,
+            AnalysisOutcome.Answered answered,
+            Job job) {
+        synchronized (job) {
+            try {
+                return jdbi.inTransaction(handle -> {
+                    Usage.Meter meter = plans.consume(handle, workspaceId, Quota.AI_CREDITS, 1);
+                    View view = view(
+                            id,
+                            AnalysisPayload.of(
+                                    id, question, answered, 1, (int) Math.min(Integer.MAX_VALUE, meter.remaining())),
+                            answered);
+                    write(handle, workspaceId, view, question, job);
+                    return view;
+                });
+            } catch (ClariException e) {
+                if (e.code() != ErrorCode.QUOTA_EXCEEDED) {
+                    throw e;
+                }
+                View failed = failedView(id, question, ids(sources), e.getMessage(), workspaceId);
+                store(workspaceId, failed, question, job);
+                return failed;
+            }
+        }
     }
 
     private Optional<View> await(String workspaceId, String id, Job job, Duration wait, Watcher watcher) {
@@ -483,20 +529,52 @@ public final class Analyses implements AutoCloseable {
 
     // ---- persistence and views ----
 
-    private void store(String workspaceId, View view) {
-        jdbi.useHandle(handle -> handle.createUpdate("UPDATE analyses SET status = :status, payload_json = :payload,"
+    private void store(String workspaceId, View view, String question, Job job) {
+        synchronized (job) {
+            jdbi.useHandle(handle -> write(handle, workspaceId, view, question, job));
+        }
+    }
+
+    /** Writes a finished view: its row's first write, or the update of its {@code running} row. */
+    private void write(org.jdbi.v3.core.Handle handle, String workspaceId, View view, String question, Job job) {
+        if (!job.written) {
+            insert(handle, workspaceId, view, question, job);
+            job.written = true;
+            return;
+        }
+        handle.createUpdate("UPDATE analyses SET status = :status, payload_json = :payload,"
                         + " chart_png_base64 = :png, credits_used = :credits, updated_at = :now"
                         + " WHERE workspace_id = :workspace AND id = :id")
                 .bind("status", view.status())
                 .bind("payload", json.writeValueAsString(view.payload()))
-                .bind(
-                        "png",
-                        view.chartPng().map(Base64.getEncoder()::encodeToString).orElse(null))
+                .bind("png", pngText(view))
                 .bind("credits", view.payload().path("credits_used").asInt(0))
                 .bind("now", OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
                 .bind("workspace", workspaceId)
                 .bind("id", view.id())
-                .execute());
+                .execute();
+    }
+
+    private void insert(org.jdbi.v3.core.Handle handle, String workspaceId, View view, String question, Job job) {
+        handle.createUpdate("INSERT INTO analyses (id, workspace_id, question, data_source_ids, status,"
+                        + " payload_json, chart_png_base64, credits_used, created_at, updated_at)"
+                        + " VALUES (:id, :workspace, :question, :sources, :status, :payload, :png, :credits,"
+                        + " :created, :now)")
+                .bind("id", view.id())
+                .bind("workspace", workspaceId)
+                .bind("question", question)
+                .bind("sources", String.join("\n", job.sourceIds))
+                .bind("status", view.status())
+                .bind("payload", json.writeValueAsString(view.payload()))
+                .bind("png", pngText(view))
+                .bind("credits", view.payload().path("credits_used").asInt(0))
+                .bind("created", job.createdAt)
+                .bind("now", OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
+                .execute();
+    }
+
+    private static String pngText(View view) {
+        return view.chartPng().map(Base64.getEncoder()::encodeToString).orElse(null);
     }
 
     private Optional<View> stored(String workspaceId, String id) {
@@ -545,7 +623,7 @@ public final class Analyses implements AutoCloseable {
 
     private Integer remaining(String workspaceId) {
         return (int) Math.min(
-                Integer.MAX_VALUE, plans.usage(workspaceId).of(Quota.AI_CREDITS).remaining());
+                Integer.MAX_VALUE, plans.meter(workspaceId, Quota.AI_CREDITS).remaining());
     }
 
     private String validQuestion(String question) {

@@ -114,6 +114,14 @@ public final class Plans {
         return new Usage(tier.id(), start(month), start(month.plusMonths(1)), meters);
     }
 
+    /** One quota's use now: {@code usage(workspaceId).of(quota)} with one counter read instead of all. */
+    public Usage.Meter meter(String workspaceId, Quota quota) {
+        Pricing.Tier tier = effectiveTier(workspace(workspaceId));
+        YearMonth month = currentMonth();
+        long used = jdbi.withHandle(handle -> used(handle, workspaceId, quota, month));
+        return new Usage.Meter(used, quota.limitIn(tier.limits()));
+    }
+
     /**
      * Fails unless {@code amount} more of {@code quota} fits; records nothing.
      *
@@ -137,25 +145,45 @@ public final class Plans {
     public Usage.Meter consume(String workspaceId, Quota quota, long amount) {
         requirePositive(amount);
         Pricing.Tier tier = effectiveTier(workspace(workspaceId));
+        return jdbi.inTransaction(handle -> consumeIn(handle, workspaceId, quota, amount, tier));
+    }
+
+    /**
+     * As {@link #consume(String, Quota, long)}, inside the caller's transaction on {@code handle}: the
+     * use commits (or rolls back) with the caller's own writes, in one commit instead of two. The
+     * caller must run {@code handle} in a transaction.
+     */
+    public Usage.Meter consume(Handle handle, String workspaceId, Quota quota, long amount) {
+        requirePositive(amount);
+        return consumeIn(handle, workspaceId, quota, amount, effectiveTier(workspace(workspaceId)));
+    }
+
+    private Usage.Meter consumeIn(Handle handle, String workspaceId, Quota quota, long amount, Pricing.Tier tier) {
         long limit = quota.limitIn(tier.limits());
         String period = period(quota, currentMonth());
-        return jdbi.inTransaction(handle -> {
+        int updated = add(handle, workspaceId, quota, period, amount, limit);
+        if (updated == 0) {
+            // the period's counter may not exist yet (first use this month): create it and try again
             ensureRow(handle, workspaceId, quota, period);
-            int updated = handle.createUpdate("UPDATE usage_counters SET amount = amount + ? WHERE workspace_id = ?"
-                            + " AND quota = ? AND period = ? AND amount + ? <= ?")
-                    .bind(0, amount)
-                    .bind(1, workspaceId)
-                    .bind(2, quota.wireName())
-                    .bind(3, period)
-                    .bind(4, amount)
-                    .bind(5, limit)
-                    .execute();
-            long used = amount(handle, workspaceId, quota, period);
-            if (updated == 0) {
-                throw exceeded(quota, limit, used, amount, tier);
-            }
-            return new Usage.Meter(used, limit);
-        });
+            updated = add(handle, workspaceId, quota, period, amount, limit);
+        }
+        long used = amount(handle, workspaceId, quota, period);
+        if (updated == 0) {
+            throw exceeded(quota, limit, used, amount, tier);
+        }
+        return new Usage.Meter(used, limit);
+    }
+
+    private static int add(Handle handle, String workspaceId, Quota quota, String period, long amount, long limit) {
+        return handle.createUpdate("UPDATE usage_counters SET amount = amount + ? WHERE workspace_id = ?"
+                        + " AND quota = ? AND period = ? AND amount + ? <= ?")
+                .bind(0, amount)
+                .bind(1, workspaceId)
+                .bind(2, quota.wireName())
+                .bind(3, period)
+                .bind(4, amount)
+                .bind(5, limit)
+                .execute();
     }
 
     /** Gives back {@code amount} of a quota (never below zero). */

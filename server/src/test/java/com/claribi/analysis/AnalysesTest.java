@@ -104,6 +104,49 @@ class AnalysesTest {
 
     @ParameterizedTest
     @EnumSource(MetadataStores.class)
+    void anAnswerIsStoredWithItsChartAndCreditAndARunPastItsWaitCanBeFetchedAtOnce(MetadataStores stores) {
+        try (Application application = Application.start(
+                stores.configure(Config.defaults().withHome(home).withPort(0)))) {
+            SeededWorkspaces.Seeded acme =
+                    SeededWorkspaces.trialWorkspace(application, "Acme", EnumSet.allOf(Scope.class));
+            SeededWorkspaces.csvDataSource(
+                    application, acme.workspaceId(), "Sales", SalesCsv.csv(SalesCsv.orders(1, 300)));
+            Analyses analyses = application.analyses();
+
+            // answered within its wait: the row is written once, with the credit, in one transaction
+            Analyses.View answered = analyses.run(
+                    acme.workspaceId(), "revenue by region", List.of(), Duration.ofSeconds(30), Analyses.Watcher.NONE);
+            assertThat(answered.status()).isEqualTo("completed");
+            assertThat(answered.payload().path("credits_used").asInt()).isEqualTo(1);
+            Analyses.View stored =
+                    analyses.get(acme.workspaceId(), answered.id(), Duration.ZERO, Analyses.Watcher.NONE);
+            assertThat(stored.status()).isEqualTo("completed");
+            assertThat(stored.payload().toString()).isEqualTo(answered.payload().toString());
+            assertThat(stored.chartPng()).isPresent();
+            assertThat(stored.chartPng().get()).isEqualTo(answered.chartPng().orElseThrow());
+            assertThat(used(application, acme.workspaceId())).isEqualTo(1);
+            assertThat(analyses.asked(acme.workspaceId(), answered.id()))
+                    .hasValueSatisfying(asked -> assertThat(asked.question()).isEqualTo("revenue by region"));
+
+            // no wait: whatever state it is in when the id goes out, the id is already readable
+            Analyses.View started = analyses.run(
+                    acme.workspaceId(), "total revenue last year", List.of(), Duration.ZERO, Analyses.Watcher.NONE);
+            assertThat(analyses.get(acme.workspaceId(), started.id(), Duration.ZERO, Analyses.Watcher.NONE)
+                            .status())
+                    .isIn("running", "completed");
+            Analyses.View finished =
+                    analyses.get(acme.workspaceId(), started.id(), Duration.ofSeconds(30), Analyses.Watcher.NONE);
+            assertThat(finished.status()).as(finished.text()).isEqualTo("completed");
+            assertThat(analyses.get(acme.workspaceId(), started.id(), Duration.ZERO, Analyses.Watcher.NONE)
+                            .status())
+                    .as("stored, not only held in memory")
+                    .isEqualTo("completed");
+            assertThat(used(application, acme.workspaceId())).isEqualTo(2);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(MetadataStores.class)
     void aRunLeftRunningByAStoppedServerIsReportedFailedAfterTenMinutes(MetadataStores stores) {
         MutableClock clock = new MutableClock(Instant.parse("2026-03-10T12:00:00Z"));
         try (MetadataStore store = stores.open(home.resolve("metadata"));

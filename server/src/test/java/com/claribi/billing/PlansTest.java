@@ -74,6 +74,39 @@ class PlansTest {
 
     @ParameterizedTest
     @EnumSource(MetadataStores.class)
+    void aUseTakenInsideTheCallersTransactionCommitsOrRollsBackWithIt(MetadataStores stores) {
+        try (MetadataStore store = stores.open(folder)) {
+            Accounts accounts = new Accounts(store.jdbi(), clock);
+            Plans plans = new Plans(pricing, accounts, store.jdbi(), clock);
+            Workspace workspace = trialWorkspace(accounts);
+
+            assertThatThrownBy(() -> store.jdbi().useTransaction(handle -> {
+                        assertThat(plans.consume(handle, workspace.id(), Quota.AI_CREDITS, 2))
+                                .isEqualTo(new Usage.Meter(2, 50));
+                        throw new IllegalStateException("the caller's own write failed");
+                    }))
+                    .hasMessageContaining("own write failed");
+            assertThat(plans.meter(workspace.id(), Quota.AI_CREDITS))
+                    .as("rolled back with the caller")
+                    .isEqualTo(new Usage.Meter(0, 50));
+
+            Usage.Meter taken =
+                    store.jdbi().inTransaction(handle -> plans.consume(handle, workspace.id(), Quota.AI_CREDITS, 3));
+            assertThat(taken).isEqualTo(new Usage.Meter(3, 50));
+            assertThat(plans.meter(workspace.id(), Quota.AI_CREDITS)).isEqualTo(new Usage.Meter(3, 50));
+            assertThat(plans.meter(workspace.id(), Quota.AI_CREDITS))
+                    .isEqualTo(plans.usage(workspace.id()).of(Quota.AI_CREDITS));
+            assertThat(plans.consume(workspace.id(), Quota.AI_CREDITS, 47)).isEqualTo(new Usage.Meter(50, 50));
+            assertThatThrownBy(() -> store.jdbi()
+                            .useTransaction(handle -> plans.consume(handle, workspace.id(), Quota.AI_CREDITS, 1)))
+                    .isInstanceOfSatisfying(
+                            ClariException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.QUOTA_EXCEEDED));
+            assertThat(plans.meter(workspace.id(), Quota.AI_CREDITS)).isEqualTo(new Usage.Meter(50, 50));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(MetadataStores.class)
     void aQuotaErrorNamesTheQuotaTheLimitAndTheCurrentUse(MetadataStores stores) {
         try (MetadataStore store = stores.open(folder)) {
             Accounts accounts = new Accounts(store.jdbi(), clock);
