@@ -33,6 +33,7 @@ public final class TestConfigs {
                 config.stripe(),
                 llm,
                 config.urlFetchAllowlist(),
+                config.urlFetchMaxBytes(),
                 config.allowedOrigins(),
                 config.pricingFile());
     }
