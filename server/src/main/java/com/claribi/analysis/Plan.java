@@ -50,6 +50,9 @@ final class Plan {
         }
     }
 
+    /** A row filter {@code left op right} between two numeric columns of the table. */
+    record ColumnComparison(ColumnInfo left, Op op, ColumnInfo right) {}
+
     /** How a yes/no question is decided. */
     enum YesNoKind {
         EXISTS,
@@ -65,6 +68,9 @@ final class Plan {
     final List<ColumnInfo> dimensions = new ArrayList<>();
     final List<Condition> filters = new ArrayList<>();
     final List<Condition> having = new ArrayList<>();
+    /** Row filters comparing two columns ("stock below reorder level"). */
+    final List<ColumnComparison> columnComparisons = new ArrayList<>();
+
     ColumnInfo timeColumn;
     Window window;
     Window compareWindow;

@@ -551,6 +551,10 @@ final class Planner {
     private record Numeric(int from, int to, Op op, List<Double> numbers, boolean percent) {}
 
     private final List<Numeric> numerics = new ArrayList<>();
+    /** A comparison word not followed by a number ("below their reorder level"): maybe two columns. */
+    private record ColumnOperand(int from, int operand, Op op) {}
+
+    private final List<ColumnOperand> columnOperands = new ArrayList<>();
     private Integer topCount;
     private int topCountIndex = -1;
 
@@ -762,6 +766,12 @@ final class Planner {
                 double value = number.number().doubleValue();
                 numerics.add(new Numeric(i, at + 1, op, List.of(value), number.percent()));
                 consume(i, at + 1);
+            } else if (op != Op.BETWEEN && op != Op.EQ) {
+                int operand = at;
+                while (isWord(operand, "the", "their", "its", "our", "his", "her")) {
+                    operand++;
+                }
+                columnOperands.add(new ColumnOperand(i, operand, op));
             }
         }
     }
@@ -1013,23 +1023,7 @@ final class Planner {
             List<Span> filterTargets = new ArrayList<>();
             Map<Numeric, ColumnInfo> numericColumns = new LinkedHashMap<>();
             for (Numeric numeric : numerics) {
-                Span target = null;
-                for (int back = numeric.from() - 1; back >= Math.max(0, numeric.from() - 4); back--) {
-                    Span span = spanAt(back);
-                    if (span != null
-                            && span.isColumn()
-                            && column(span, ColumnRole.MEASURE).role() == ColumnRole.MEASURE) {
-                        target = span;
-                        break;
-                    }
-                    if (span != null
-                            || !Set.of(
-                                            "with", "of", "whose", "where", "is", "was", "were", "are", "had", "has",
-                                            "have", "a", "an", "the", "total", "that", "which", "their", "in")
-                                    .contains(word(back))) {
-                        break;
-                    }
-                }
+                Span target = measureBefore(numeric.from());
                 if (target == null) {
                     Span after = spanAfter(numeric.to(), 1);
                     if (after != null
@@ -1044,6 +1038,53 @@ final class Planner {
                 } else {
                     numericColumns.put(numeric, null);
                 }
+            }
+            // 2b. "stock below (the) reorder level": a row filter between two measure columns
+            for (ColumnOperand operand : columnOperands) {
+                Span right = spanAt(operand.operand());
+                if (right == null
+                        || !right.isColumn()
+                        || column(right, ColumnRole.MEASURE).role() != ColumnRole.MEASURE) {
+                    continue;
+                }
+                ColumnInfo rightColumn = column(right, ColumnRole.MEASURE);
+                Span left = measureBefore(operand.from());
+                ColumnInfo leftColumn;
+                if (left != null) {
+                    leftColumn = column(left, ColumnRole.MEASURE);
+                    filterTargets.add(left);
+                    used.add(left);
+                    plan.notes.add("Kept the rows where " + leftColumn.name() + " " + operand.op().symbol + " "
+                            + rightColumn.name() + ".");
+                } else {
+                    // "items below their reorder level": the one other measure of the same type
+                    List<ColumnInfo> alike = table.columns().stream()
+                            .filter(c -> c.role() == ColumnRole.MEASURE
+                                    && !c.equals(rightColumn)
+                                    && !isIdLike(c)
+                                    && c.type().equals(rightColumn.type()))
+                            .toList();
+                    if (alike.size() != 1) {
+                        return new Refused(
+                                "The question compares with " + rightColumn.name()
+                                        + " but does not say which column to compare; name it, for example '"
+                                        + (alike.isEmpty()
+                                                ? "<column>"
+                                                : alike.getFirst().name()) + " "
+                                        + word(operand.from()) + " " + rightColumn.name() + "'.",
+                                table);
+                    }
+                    leftColumn = alike.getFirst();
+                    plan.notes.add("'" + word(operand.from()) + " " + phrase(right) + "' was read as "
+                            + leftColumn.name() + " " + operand.op().symbol + " " + rightColumn.name()
+                            + ", the only other measure of its type.");
+                }
+                if (leftColumn.equals(rightColumn)) {
+                    continue;
+                }
+                filterTargets.add(right);
+                used.add(right);
+                plan.columnComparisons.add(new Plan.ColumnComparison(leftColumn, operand.op(), rightColumn));
             }
             // 3. group-by dimensions
             List<Span> dimensionSpans = new ArrayList<>();
@@ -1237,8 +1278,19 @@ final class Planner {
                     plan.notes.add("Read '" + phrase(span) + "' as " + column.name() + " = '" + value.value() + "'.");
                 }
                 int before = isWord(span.from() - 1, "the", "a", "an") ? span.from() - 2 : span.from() - 1;
-                boolean negated = isWord(before, "excluding", "except", "without", "not", "exclude", "excludes")
-                        || (isWord(before, "than") && isWord(before - 1, "other"));
+                boolean negated = isWord(
+                                before,
+                                "excluding",
+                                "except",
+                                "without",
+                                "not",
+                                "exclude",
+                                "excludes",
+                                "outside",
+                                "besides")
+                        || (isWord(before, "than") && isWord(before - 1, "other"))
+                        || (isWord(before, "for") && isWord(before - 1, "except"))
+                        || (isWord(before, "from") && isWord(before - 1, "apart", "aside"));
                 (negated ? notEqual : equal)
                         .computeIfAbsent(column, k -> new ArrayList<>())
                         .add(value.value());
@@ -1538,6 +1590,26 @@ final class Planner {
                 return next;
             }
             return span;
+        }
+
+        /** The measure column a comparison at {@code from} is about: "orders with revenue over …". */
+        private Span measureBefore(int from) {
+            for (int back = from - 1; back >= Math.max(0, from - 4); back--) {
+                Span span = spanAt(back);
+                if (span != null
+                        && span.isColumn()
+                        && column(span, ColumnRole.MEASURE).role() == ColumnRole.MEASURE) {
+                    return span;
+                }
+                if (span != null
+                        || !Set.of(
+                                        "with", "of", "whose", "where", "is", "was", "were", "are", "had", "has",
+                                        "have", "a", "an", "the", "total", "that", "which", "their", "in")
+                                .contains(word(back))) {
+                    return null;
+                }
+            }
+            return null;
         }
 
         /** Whether the span names the table's row entity (a unique key or the table's own noun). */

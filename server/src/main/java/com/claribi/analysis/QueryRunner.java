@@ -103,6 +103,9 @@ final class QueryRunner {
                 }
             }
         }
+        for (Plan.ColumnComparison comparison : plan.columnComparisons) {
+            parts.add(quote(comparison.left()) + " " + comparison.op().symbol + " " + quote(comparison.right()));
+        }
         if (window != null && plan.timeColumn != null) {
             String column = quote(plan.timeColumn);
             parts.add(column + " >= CAST(? AS DATE) AND " + column + " < CAST(? AS DATE)");

@@ -134,6 +134,18 @@ class AnalysisEngineTest {
     }
 
     @Test
+    void aComparisonWithAColumnFiltersRowByRowAndRefusesWhenItsSubjectIsUnclear() {
+        AnalysisOutcome explicit = ask("How many orders had a cost above revenue?");
+        assertThat(explicit.answer().result().value()).isEqualTo(0L);
+        assertThat(explicit.answer().notes()).anySatisfy(note -> assertThat(note)
+                .contains("cost > revenue"));
+
+        AnalysisOutcome unclear = ask("How many orders are below their cost?");
+        assertThat(unclear).isInstanceOf(AnalysisOutcome.Unanswerable.class);
+        assertThat(unclear.answer().text()).contains("does not say which column");
+    }
+
+    @Test
     void anEmptyRelativeWindowIsReadAgainstTheLatestDataAndSaysSo() {
         AnalysisOutcome outcome = ask("What was revenue this year?");
         assertThat(outcome.answer().interpretation().timeRange().label()).isEqualTo("2025");
