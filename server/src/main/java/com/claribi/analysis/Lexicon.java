@@ -200,6 +200,25 @@ final class Lexicon {
                 }
             }
             if (!matched) {
+                // "who supplies X" → the supplier column, "who owns" → owner, "who managed" → manager
+                for (String agent : agentNouns(tokens.get(i).text())) {
+                    List<Mention> candidates = phrases.getOrDefault(agent, phrases.get(Text.stem(agent)));
+                    if (candidates != null && !matched) {
+                        for (Mention candidate : candidates) {
+                            if (candidate.kind() == MatchKind.COLUMN) {
+                                found.add(new Mention(
+                                        i, i + 1, candidate.kind(), candidate.column(), null, candidate.score() * 0.9));
+                                matched = true;
+                            }
+                        }
+                    }
+                }
+                if (matched) {
+                    i++;
+                    continue;
+                }
+            }
+            if (!matched) {
                 String word = tokens.get(i).stem();
                 Map<String, Double> typos = new LinkedHashMap<>();
                 for (String entry : singleWords) {
@@ -222,6 +241,23 @@ final class Lexicon {
             }
         }
         return found;
+    }
+
+    /** The agent nouns a verb form may name: supplies/supplied → supplier, owns → owner, manages → manager. */
+    private static List<String> agentNouns(String verb) {
+        if (verb.length() < 4) {
+            return List.of();
+        }
+        List<String> nouns = new ArrayList<>();
+        if (verb.endsWith("ies") || verb.endsWith("ied")) {
+            nouns.add(verb.substring(0, verb.length() - 3) + "ier");
+        } else if (verb.endsWith("es") || verb.endsWith("ed")) {
+            nouns.add(verb.substring(0, verb.length() - 1) + "r");
+            nouns.add(verb.substring(0, verb.length() - 2) + "er");
+        } else if (verb.endsWith("s")) {
+            nouns.add(verb.substring(0, verb.length() - 1) + "er");
+        }
+        return nouns;
     }
 
     static String display(String columnName) {

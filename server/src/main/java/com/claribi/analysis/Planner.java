@@ -1156,7 +1156,7 @@ final class Planner {
             groupedByCue = !dimensionSpans.isEmpty();
             // "which X", "what X", "top N X", "list X": the dimension asked about
             Span askedSpan = null;
-            int which = indexOf("which", "what", "whose");
+            int which = indexOf("which", "what", "whose", "who");
             if (which >= 0) {
                 // "which region …", "what were our best selling products …"
                 int at = which + 1;
@@ -2123,7 +2123,8 @@ final class Planner {
                     && listIndex >= 0
                     && askedSpan != null
                     && (metric.expr() instanceof Metric.CountRows)
-                    && !has("most", "highest", "many")) {
+                    && !has("most", "highest", "many")
+                    && lookupTarget(askedSpan) == null) {
                 plan.intent = Intent.LIST;
                 return new Planned(plan);
             }
