@@ -211,6 +211,7 @@ final class Planner {
             "percentage",
             "percent",
             "proportion",
+            "fraction",
             "ratio",
             "rate",
             "generated",
@@ -691,6 +692,20 @@ final class Planner {
                 topCount = tokens.get(i + 1).number().intValue();
                 topCountIndex = i;
                 consume(i + 1, i + 2);
+                continue;
+            }
+            if (tokens.get(i).kind() == Kind.NUMBER
+                    && i + 1 < tokens.size()
+                    && i > 0
+                    && isWord(i - 1, "which", "what")
+                    && tokens.get(i + 1).kind() == Kind.WORD
+                    && tokens.get(i).number().scale() <= 0
+                    && tokens.get(i).number().intValue() > 0
+                    && tokens.get(i).number().intValue() < 1000) {
+                // "which 3 countries have the highest MRR"
+                topCount = tokens.get(i).number().intValue();
+                topCountIndex = i;
+                consume(i, i + 1);
                 continue;
             }
             if (tokens.get(i).kind() == Kind.NUMBER
@@ -1241,8 +1256,9 @@ final class Planner {
                             "sold",
                             "made",
                             "spent");
-                    boolean opens =
-                            span.from() == 0 || isWord(span.from() - 1, "all", "any", "me", "show", "list", "find");
+                    boolean opens = span.from() == 0
+                            || isWord(span.from() - 1, "all", "any", "me", "show", "list", "find")
+                            || (superlativeBefore && (before == 0 || isWord(before - 1, "the", "our", "my", "your")));
                     if ((superlativeBefore || withAfter)
                             && (opens
                                     || word(span.from() - 1)
@@ -1987,6 +2003,7 @@ final class Planner {
             boolean shareCue = has(
                             "share",
                             "proportion",
+                            "fraction",
                             "percentage",
                             "percent",
                             "%",
@@ -2124,6 +2141,7 @@ final class Planner {
                     && askedSpan != null
                     && (metric.expr() instanceof Metric.CountRows)
                     && !has("most", "highest", "many")
+                    && !groupedByCue
                     && lookupTarget(askedSpan) == null) {
                 plan.intent = Intent.LIST;
                 return new Planned(plan);
