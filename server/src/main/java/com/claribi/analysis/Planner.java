@@ -864,8 +864,10 @@ final class Planner {
         List<Mention> chosenMentions = List.of();
         double bestScore = Double.NEGATIVE_INFINITY;
         List<String> tied = new ArrayList<>();
+        Map<TableSchema, List<Mention>> mentionsByTable = new java.util.IdentityHashMap<>();
         for (TableSchema table : tables) {
             List<Mention> mentions = mentionsFor(lexicons.computeIfAbsent(table, Lexicon::of));
+            mentionsByTable.put(table, mentions);
             double score = score(table, mentions);
             if (score > bestScore + 1e-9) {
                 bestScore = score;
@@ -880,6 +882,10 @@ final class Planner {
         if (bestScore <= 0 && !has("how", "count", "number") && tables.size() > 1) {
             return new Refused("Nothing in the question matches a column or value of " + names(tables) + ".", null);
         }
+        Refused elsewhere = valueOfAnotherTable(chosen, chosenMentions, mentionsByTable);
+        if (elsewhere != null) {
+            return elsewhere;
+        }
         Plan plan = new Plan(chosen);
         if (tables.size() > 1) {
             plan.notes.add("Answered from data source '" + chosen.name() + "'"
@@ -887,6 +893,38 @@ final class Planner {
                     + ".");
         }
         return new Builder(plan, chosenMentions).build();
+    }
+
+    /**
+     * "margin on Kitchen products" when only sales orders have a margin and only the inventory has
+     * Kitchen: a value the question names exactly in another table, but nowhere in the chosen one,
+     * cannot be applied; answering without it would silently drop the filter.
+     */
+    private Refused valueOfAnotherTable(
+            TableSchema chosen, List<Mention> chosenMentions, Map<TableSchema, List<Mention>> mentionsByTable) {
+        for (Map.Entry<TableSchema, List<Mention>> entry : mentionsByTable.entrySet()) {
+            if (entry.getKey() == chosen) {
+                continue;
+            }
+            for (Mention mention : entry.getValue()) {
+                boolean covered =
+                        chosenMentions.stream().anyMatch(m -> m.from() < mention.to() && mention.from() < m.to());
+                if (mention.kind() == MatchKind.VALUE && mention.score() >= 0.99 && !covered) {
+                    String words = String.join(
+                            " ",
+                            tokens.subList(mention.from(), mention.to()).stream()
+                                    .map(Token::text)
+                                    .toList());
+                    return new Refused(
+                            "'" + words + "' is a "
+                                    + Lexicon.display(mention.column().name()) + " in '"
+                                    + entry.getKey().name() + "', not in '" + chosen.name()
+                                    + "', which the rest of the question is about; one answer cannot combine the two.",
+                            chosen);
+                }
+            }
+        }
+        return null;
     }
 
     private static String names(List<TableSchema> tables) {
@@ -1052,6 +1090,30 @@ final class Planner {
                     numericColumns.put(numeric, column(target, ColumnRole.MEASURE));
                 } else {
                     numericColumns.put(numeric, null);
+                }
+            }
+            // 2a. "orders with a discount", "customers that have any seats": the measure is above zero
+            for (int i = 0; i + 2 < tokens.size(); i++) {
+                if (!isWord(i, "with", "had", "has", "have", "having", "got", "get")
+                        || !isWord(i + 1, "a", "an", "any")) {
+                    continue;
+                }
+                Span span = spanAt(i + 2);
+                if (span == null
+                        || !span.isColumn()
+                        || filterTargets.contains(span)
+                        || spanAt(span.to()) != null
+                        || isWord(span.to(), "of", "over", "above", "below", "under", "than")) {
+                    continue;
+                }
+                ColumnInfo column = column(span, ColumnRole.MEASURE);
+                Double min = column.min() == null ? null : parseDouble(column.min());
+                if (column.role() == ColumnRole.MEASURE && min != null && min == 0.0) {
+                    plan.filters.add(new Condition(column, Op.GT, List.of(0.0)));
+                    filterTargets.add(span);
+                    used.add(span);
+                    plan.notes.add("'" + word(i) + " " + word(i + 1) + " " + phrase(span) + "' was read as "
+                            + column.name() + " > 0.");
                 }
             }
             // 2b. "stock below (the) reorder level": a row filter between two measure columns
