@@ -254,6 +254,35 @@ final class TimePhrases {
                 return withReading(window, "'H" + h + "' without a year read as " + window.label());
             });
         }
+        // weeks of a month: (the) first week of december 2025 (days 1-7, 8-14, 15-21, 22-28; last = final 7 days)
+        int ordinalAt = w.equals("the") ? i + 1 : i;
+        String ordinalWord = word(tokens, ordinalAt);
+        if (ORDINALS.containsKey(ordinalWord)
+                && word(tokens, ordinalAt + 1).equals("week")
+                && word(tokens, ordinalAt + 2).equals("of")
+                && MONTHS.containsKey(word(tokens, ordinalAt + 3))) {
+            Month weekMonth = MONTHS.get(word(tokens, ordinalAt + 3));
+            int ordinal = ORDINALS.get(ordinalWord);
+            Function<YearMonth, Window> week = month -> {
+                LocalDate start = ordinalWord.equals("last")
+                        ? month.atEndOfMonth().minusDays(6)
+                        : month.atDay(1 + (ordinal - 1) * 7);
+                return labelled(
+                        start,
+                        start.plusDays(6),
+                        Window.Unit.RANGE,
+                        "'" + ordinalWord + " week of " + cap(weekMonth) + "' read as " + start + " to "
+                                + start.plusDays(6));
+            };
+            Integer y = year(tokens, ordinalAt + 4);
+            if (y != null) {
+                return fixed(i, ordinalAt + 5, week.apply(YearMonth.of(y, weekMonth)));
+            }
+            return new Found(i, ordinalAt + 4, true, anchor -> {
+                YearMonth candidate = YearMonth.of(anchor.getYear(), weekMonth);
+                return week.apply(candidate.atDay(1).isAfter(anchor) ? candidate.minusYears(1) : candidate);
+            });
+        }
         // months: march 2025, march 15 2025, 15 march 2025, march
         Month month = MONTHS.get(w);
         if (month == null

@@ -40,6 +40,9 @@ class TimePhrasesTest {
         reads("revenue from January to March 2025", "2025-01-01", "2025-03-31", "Q1 2025");
         reads("revenue between 2025-02-01 and 2025-02-14", "2025-02-01", "2025-02-14", "2025-02-01 to 2025-02-14");
         reads("revenue from Q1 2024 through Q2 2024", "2024-01-01", "2024-06-30", "H1 2024");
+        reads("orders in the first week of December 2025", "2025-12-01", "2025-12-07", "2025-12-01 to 2025-12-07");
+        reads("orders in the third week of march 2024", "2024-03-15", "2024-03-21", null);
+        reads("orders in the last week of February 2024", "2024-02-23", "2024-02-29", null);
     }
 
     @Test
@@ -58,6 +61,7 @@ class TimePhrasesTest {
         reads("revenue in march", "2025-03-01", "2025-03-31", "March 2025");
         reads("revenue in q1", "2026-01-01", "2026-03-31", "Q1 2026");
         reads("revenue since October 2025", "2025-10-01", "2026-01-15", null);
+        reads("orders in the second week of December", "2025-12-08", "2025-12-14", null);
     }
 
     @Test
