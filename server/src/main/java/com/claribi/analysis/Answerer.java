@@ -351,6 +351,20 @@ final class Answerer {
                 if (step.rows().size() > 1 && Objects.equals(step.rows().get(1).get(valueIndex), leaderValue)) {
                     notes.add(step.rows().get(1).get(0) + " ties with " + leader + "; ties are broken alphabetically.");
                 }
+                if (plan.valueAsked) {
+                    return new Answer(
+                            "The " + superlative + " " + metricLabel() + " of any " + dimName + scope() + " is "
+                                    + format(leaderValue) + " (" + leader + ").",
+                            new Result("number", leaderValue),
+                            headline(
+                                    Format.capitalize(metricLabel()) + " of the " + dimName + " with the " + superlative
+                                            + " value" + scope(),
+                                    leaderValue),
+                            resultTable,
+                            chart,
+                            interpretation(dimensionNames()),
+                            notes);
+                }
                 String text = leader + " had the " + superlative + " " + metricLabel() + scope() + ": "
                         + format(leaderValue) + ".";
                 return new Answer(

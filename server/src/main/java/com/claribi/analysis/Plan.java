@@ -82,6 +82,9 @@ final class Plan {
 
     int limit = 5;
     boolean ascending;
+    /** "What is the price of our most expensive product?": the leader's value is the answer, not its name. */
+    boolean valueAsked;
+
     YesNoKind yesNo;
     Op comparator;
     Double threshold;

@@ -1670,6 +1670,30 @@ final class Planner {
             return span;
         }
 
+        /**
+         * "What is the price of our most expensive product?", "how much revenue did our biggest
+         * customer bring": the measure comes first and the ranked entity after it, so the value is asked.
+         */
+        private boolean valueOfLeaderAsked(Span askedSpan) {
+            int at;
+            if (isWord(0, "what")) {
+                at = 1;
+                while (isWord(at, "is", "was", "are", "were", "the", "our", "its")) {
+                    at++;
+                }
+            } else if (isWord(0, "how") && isWord(1, "much")) {
+                at = 2;
+            } else {
+                return false;
+            }
+            Span measure = spanAt(at);
+            return measure != null
+                    && measure.isColumn()
+                    && column(measure, ColumnRole.MEASURE).role() == ColumnRole.MEASURE
+                    && isWord(measure.to(), "of", "for", "did", "does", "do")
+                    && askedSpan.from() > measure.from();
+        }
+
         /** The measure column a comparison at {@code from} is about: "orders with revenue over …". */
         private Span measureBefore(int from) {
             for (int back = from - 1; back >= Math.max(0, from - 4); back--) {
@@ -2195,6 +2219,7 @@ final class Planner {
                 if (isSingular(askedSpan) || has("which", "what", "who") || hasSequence("the")) {
                     plan.intent = Intent.WHICH;
                     plan.limit = 1;
+                    plan.valueAsked = valueOfLeaderAsked(askedSpan);
                     return new Planned(plan);
                 }
             }
