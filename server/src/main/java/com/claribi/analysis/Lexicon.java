@@ -110,6 +110,15 @@ final class Lexicon {
                     lexicon.add(String.join(" ", words), MatchKind.VALUE, column, value, 1.0);
                     if (words.size() > 1) {
                         lexicon.add(String.join("", words), MatchKind.VALUE, column, value, 0.95);
+                    } else if (words.getFirst().endsWith("ed")
+                            && words.getFirst().length() >= 6) {
+                        // "churn rate" for the value "churned", "cancel" for "cancelled"
+                        String verb =
+                                words.getFirst().substring(0, words.getFirst().length() - 2);
+                        lexicon.add(verb, MatchKind.VALUE, column, value, 0.9);
+                        if (verb.length() >= 5 && verb.charAt(verb.length() - 1) == verb.charAt(verb.length() - 2)) {
+                            lexicon.add(verb.substring(0, verb.length() - 1), MatchKind.VALUE, column, value, 0.9);
+                        }
                     }
                 }
             }

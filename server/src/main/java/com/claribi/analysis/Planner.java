@@ -1066,7 +1066,9 @@ final class Planner {
 
         Outcome build() {
             TableSchema table = plan.table;
-            boolean yesNo = AUXILIARIES.contains(word(0)) && !hasSequence("how", "much") && !has("which", "what");
+            boolean yesNo = (AUXILIARIES.contains(word(0)) || word(0).equals("any"))
+                    && !hasSequence("how", "much")
+                    && !has("which", "what");
             // 1. derived metrics named by the question (margin, CTR, CPA …)
             Metric derived = derivedMetric();
             if (!refusals.isEmpty()) {
@@ -1554,6 +1556,11 @@ final class Planner {
                 ColumnInfo column = defaultMeasure(table);
                 metric = Metric.of(Metric.additive(column) ? "sum" : "avg", column);
                 plan.notes.add("'How much' read as the " + metric.aggregation() + " of " + column.name() + ".");
+            }
+            int rateAt = indexOf("rate");
+            if (metric == null && rateAt > 0 && spanAt(rateAt - 1) != null && spanAt(rateAt - 1).isValue()) {
+                // "churn rate": the share of rows with the value, so rows are what is measured
+                metric = Metric.rows(tableNoun(table));
             }
             if (metric == null && aggregationWord != null && aggregationWord.equals("count")) {
                 metric = Metric.rows(tableNoun(table));
@@ -2100,6 +2107,11 @@ final class Planner {
                             "distribution",
                             "split")
                     && !(metric != null && metric.unit() == Metric.Unit.PERCENT);
+            // "churn rate", "the return rate": the share of rows holding that value
+            int rate = indexOf("rate");
+            if (rate > 0 && spanAt(rate - 1) != null && spanAt(rate - 1).isValue() && metric != null) {
+                shareCue = !(metric.unit() == Metric.Unit.PERCENT);
+            }
             boolean compareCue = plan.compareWindow != null || overUnit != null;
             boolean comparative = has(
                     "more", "higher", "greater", "larger", "bigger", "exceed", "outsell", "outsold", "beat", "less",

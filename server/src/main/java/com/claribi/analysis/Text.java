@@ -29,8 +29,13 @@ final class Text {
             + "|([\\p{L}\\p{N}]+(?:['’][\\p{L}]+)?)"
             + "|([<>]=?|=)");
 
+    /** Shorthand people type in chat, read as the word it stands for. */
+    private static final java.util.Map<String, String> SHORTHAND =
+            java.util.Map.of("avg", "average", "qty", "quantity", "amt", "amount", "pct", "percent", "num", "number");
+
     static List<Token> tokenize(String input) {
-        String lower = input.toLowerCase(Locale.ROOT).replace('’', '\'');
+        // a "%" that follows no number is the word "percent": "% of orders online"
+        String lower = input.toLowerCase(Locale.ROOT).replace('’', '\'').replaceAll("(?<!\\d)%", " percent ");
         List<Token> tokens = new ArrayList<>();
         Matcher matcher = TOKEN.matcher(lower);
         while (matcher.find()) {
@@ -41,6 +46,7 @@ final class Text {
                 tokens.add(number(index, matcher.group(2)));
             } else if (matcher.group(3) != null) {
                 String word = matcher.group(3).replace("'s", "").replace("'", "");
+                word = SHORTHAND.getOrDefault(word, word);
                 tokens.add(new Token(index, word, stem(word), Kind.WORD, null, false, false));
             } else {
                 String op = matcher.group(4);
