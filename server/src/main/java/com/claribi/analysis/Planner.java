@@ -1558,7 +1558,10 @@ final class Planner {
                 plan.notes.add("'How much' read as the " + metric.aggregation() + " of " + column.name() + ".");
             }
             int rateAt = indexOf("rate");
-            if (metric == null && rateAt > 0 && spanAt(rateAt - 1) != null && spanAt(rateAt - 1).isValue()) {
+            if (metric == null
+                    && rateAt > 0
+                    && spanAt(rateAt - 1) != null
+                    && spanAt(rateAt - 1).isValue()) {
                 // "churn rate": the share of rows with the value, so rows are what is measured
                 metric = Metric.rows(tableNoun(table));
             }

@@ -137,8 +137,8 @@ class AnalysisEngineTest {
     void aComparisonWithAColumnFiltersRowByRowAndRefusesWhenItsSubjectIsUnclear() {
         AnalysisOutcome explicit = ask("How many orders had a cost above revenue?");
         assertThat(explicit.answer().result().value()).isEqualTo(0L);
-        assertThat(explicit.answer().notes()).anySatisfy(note -> assertThat(note)
-                .contains("cost > revenue"));
+        assertThat(explicit.answer().notes())
+                .anySatisfy(note -> assertThat(note).contains("cost > revenue"));
 
         AnalysisOutcome unclear = ask("How many orders are below their cost?");
         assertThat(unclear).isInstanceOf(AnalysisOutcome.Unanswerable.class);
