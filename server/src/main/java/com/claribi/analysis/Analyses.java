@@ -306,14 +306,14 @@ public final class Analyses implements AutoCloseable {
         boolean stored = false;
         try {
             job.step.set(new Step(0.2, "Reading the data sources' schemas"));
-            AnalysisOutcome outcome = workspaces.withConnection(workspaceId, connection -> {
+            AnalysisEngine.Started started = workspaces.withConnection(workspaceId, connection -> {
                 List<TableSchema> tables = tables(connection, sources);
                 job.step.set(new Step(0.4, "Planning and running the queries"));
-                return engine.analyze(connection, question, tables);
+                return engine.start(connection, question, tables);
             });
             job.step.set(new Step(0.9, "Wording the answer"));
-            finished = switch (outcome) {
-                case AnalysisOutcome.Answered answered -> {
+            finished = switch (started.withoutChart()) {
+                case AnalysisOutcome.Answered withoutChart -> {
                     if (job.cancelled) {
                         yield failedView(
                                 id,
@@ -322,7 +322,7 @@ public final class Analyses implements AutoCloseable {
                                 "The analysis was cancelled; nothing was charged.",
                                 workspaceId);
                     }
-                    View charged = chargeAndStore(workspaceId, id, question, sources, answered, job);
+                    View charged = chargeAndStore(workspaceId, id, question, sources, started, job);
                     stored = true;
                     yield charged;
                 }
@@ -343,7 +343,8 @@ public final class Analyses implements AutoCloseable {
     }
 
     /**
-     * Charges the answer's credit and stores it in one transaction (one commit); when the credit is
+     * Charges the answer's credit and stores it in one transaction (one commit), taking the chart
+     * {@code started} rendered while the credit was counted; when the credit is
      * gone by now (another call took the last one) the analysis is stored failed and uncharged.
      */
     private View chargeAndStore(
@@ -351,12 +352,14 @@ public final class Analyses implements AutoCloseable {
             String id,
             String question,
             List<DataSourceRecord> sources,
-            AnalysisOutcome.Answered answered,
+            AnalysisEngine.Started started,
             Job job) {
         synchronized (job) {
             try {
                 return jdbi.inTransaction(handle -> {
                     Usage.Meter meter = plans.consume(handle, workspaceId, Quota.AI_CREDITS, 1);
+                    // the chart rendered on another thread meanwhile (AnalysisEngine.Started)
+                    AnalysisOutcome answered = started.finish();
                     View view = view(
                             id,
                             AnalysisPayload.of(
