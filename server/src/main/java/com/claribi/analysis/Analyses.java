@@ -343,9 +343,11 @@ public final class Analyses implements AutoCloseable {
     }
 
     /**
-     * Charges the answer's credit and stores it in one transaction (one commit), taking the chart
-     * {@code started} rendered while the credit was counted; when the credit is
-     * gone by now (another call took the last one) the analysis is stored failed and uncharged.
+     * Charges the answer's credit and stores it in one transaction (one commit); when the credit is
+     * gone by now (another call took the last one) the analysis is stored failed and uncharged. The
+     * chart {@code started} renders on another thread is waited for before the transaction opens:
+     * the credit update locks the workspace's usage row until the commit, and holding that lock while
+     * a chart renders would make concurrent analyses of the workspace queue behind each other's charts.
      */
     private View chargeAndStore(
             String workspaceId,
@@ -354,12 +356,11 @@ public final class Analyses implements AutoCloseable {
             List<DataSourceRecord> sources,
             AnalysisEngine.Started started,
             Job job) {
+        AnalysisOutcome answered = started.finish();
         synchronized (job) {
             try {
                 return jdbi.inTransaction(handle -> {
                     Usage.Meter meter = plans.consume(handle, workspaceId, Quota.AI_CREDITS, 1);
-                    // the chart rendered on another thread meanwhile (AnalysisEngine.Started)
-                    AnalysisOutcome answered = started.finish();
                     View view = view(
                             id,
                             AnalysisPayload.of(

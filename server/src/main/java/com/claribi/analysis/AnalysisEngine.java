@@ -89,10 +89,9 @@ public final class AnalysisEngine {
 
     /**
      * An outcome whose chart may still be rendering on another thread: {@link #finish} waits for it.
-     * The chart needs only the answer's table, so {@link #start} renders it while the calling thread
-     * plans the follow-up questions and the caller gives back the DuckDB connection and opens the
-     * transaction that charges the credit ({@link Analyses}): on an idle core that takes the
-     * rendering (3–6 ms) off the answer's latency.
+     * The chart needs only the answer's table, so {@link #start} renders it on its own thread while
+     * the calling thread plans the follow-up questions and {@link Analyses} gives the DuckDB
+     * connection back; on an idle core that overlaps part of the rendering (3–6 ms) with them.
      */
     static final class Started {
         private final AnalysisOutcome outcome;
