@@ -306,14 +306,14 @@ public final class Analyses implements AutoCloseable {
         boolean stored = false;
         try {
             job.step.set(new Step(0.2, "Reading the data sources' schemas"));
-            AnalysisEngine.Started started = workspaces.withConnection(workspaceId, connection -> {
+            AnalysisOutcome outcome = workspaces.withConnection(workspaceId, connection -> {
                 List<TableSchema> tables = tables(connection, sources);
                 job.step.set(new Step(0.4, "Planning and running the queries"));
-                return engine.start(connection, question, tables);
+                return engine.analyze(connection, question, tables);
             });
             job.step.set(new Step(0.9, "Wording the answer"));
-            finished = switch (started.withoutChart()) {
-                case AnalysisOutcome.Answered withoutChart -> {
+            finished = switch (outcome) {
+                case AnalysisOutcome.Answered answered -> {
                     if (job.cancelled) {
                         yield failedView(
                                 id,
@@ -322,7 +322,7 @@ public final class Analyses implements AutoCloseable {
                                 "The analysis was cancelled; nothing was charged.",
                                 workspaceId);
                     }
-                    View charged = chargeAndStore(workspaceId, id, question, sources, started, job);
+                    View charged = chargeAndStore(workspaceId, id, question, sources, answered, job);
                     stored = true;
                     yield charged;
                 }
@@ -344,19 +344,15 @@ public final class Analyses implements AutoCloseable {
 
     /**
      * Charges the answer's credit and stores it in one transaction (one commit); when the credit is
-     * gone by now (another call took the last one) the analysis is stored failed and uncharged. The
-     * chart {@code started} renders on another thread is waited for before the transaction opens:
-     * the credit update locks the workspace's usage row until the commit, and holding that lock while
-     * a chart renders would make concurrent analyses of the workspace queue behind each other's charts.
+     * gone by now (another call took the last one) the analysis is stored failed and uncharged.
      */
     private View chargeAndStore(
             String workspaceId,
             String id,
             String question,
             List<DataSourceRecord> sources,
-            AnalysisEngine.Started started,
+            AnalysisOutcome.Answered answered,
             Job job) {
-        AnalysisOutcome answered = started.finish();
         synchronized (job) {
             try {
                 return jdbi.inTransaction(handle -> {

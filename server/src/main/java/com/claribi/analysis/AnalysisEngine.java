@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * The analysis engine (issue 6): natural-language question → plan → DuckDB SQL → the §4 answer.
@@ -43,13 +41,6 @@ public final class AnalysisEngine {
             .maximumSize(1_000)
             .<TableSchema, Lexicon>build()
             .asMap();
-
-    /**
-     * Where charts render: a virtual thread each (rendering is CPU work of a few milliseconds that
-     * never blocks on I/O, so it needs no pool of its own; the JVM's carrier threads are one per core).
-     */
-    private static final Executor CHARTS =
-            task -> Thread.ofVirtual().name("chart").start(task);
 
     /** Which follow-up candidates each table set answers (see {@link FollowUps.Answerability}). */
     private final FollowUps.Answerability answerability = new FollowUps.Answerability();
@@ -84,50 +75,6 @@ public final class AnalysisEngine {
      * cannot answer is an {@link AnalysisOutcome.Unanswerable}, not an exception.
      */
     public AnalysisOutcome analyze(Connection duckdb, String question, List<TableSchema> tables) {
-        return start(duckdb, question, tables).finish();
-    }
-
-    /**
-     * An outcome whose chart may still be rendering on another thread: {@link #finish} waits for it.
-     * The chart needs only the answer's table, so {@link #start} renders it on its own thread while
-     * the calling thread plans the follow-up questions and {@link Analyses} gives the DuckDB
-     * connection back; on an idle core that overlaps part of the rendering (3–6 ms) with them.
-     */
-    static final class Started {
-        private final AnalysisOutcome outcome;
-        /** The PNG and its {@code render_chart} trace step; null when the outcome has no chart. */
-        private final CompletableFuture<Rendered> chart;
-
-        private Started(AnalysisOutcome outcome, CompletableFuture<Rendered> chart) {
-            this.outcome = outcome;
-            this.chart = chart;
-        }
-
-        /** The outcome as far as it goes without the chart: its type, never its PNG or render step. */
-        AnalysisOutcome withoutChart() {
-            return outcome;
-        }
-
-        /** The complete outcome, waiting for the chart when one is being rendered. */
-        AnalysisOutcome finish() {
-            if (!(outcome instanceof AnalysisOutcome.Answered answered) || chart == null) {
-                return outcome;
-            }
-            Rendered rendered = chart.join();
-            if (rendered.png().isEmpty()) {
-                return outcome; // rendering failed (logged): the answer simply has no image
-            }
-            List<ToolCall> trace = new ArrayList<>(answered.toolTrace());
-            trace.add(rendered.step());
-            return new AnalysisOutcome.Answered(
-                    answered.answer(), answered.followUpQuestions(), trace, answered.dataSourcesUsed(), rendered.png());
-        }
-    }
-
-    private record Rendered(Optional<byte[]> png, ToolCall step) {}
-
-    /** As {@link #analyze}, with the chart left rendering; see {@link Started}. */
-    Started start(Connection duckdb, String question, List<TableSchema> tables) {
         Objects.requireNonNull(duckdb, "duckdb");
         if (question == null || question.isBlank()) {
             throw ClariException.invalid("question must not be empty");
@@ -158,7 +105,7 @@ public final class AnalysisEngine {
                 TableSchema table =
                         refused.table() != null ? refused.table() : profiled.isEmpty() ? null : profiled.getFirst();
                 trace.add(new ToolCall("plan", Map.of("outcome", "unanswerable"), 0, planMs));
-                return new Started(unanswerable(refused.reason(), table, profiled, today, trace), null);
+                return unanswerable(refused.reason(), table, profiled, today, trace);
             }
             case Planner.Planned planned -> {
                 Plan plan = planned.plan();
@@ -171,7 +118,7 @@ public final class AnalysisEngine {
                 trace.add(new ToolCall("plan", planArguments, 0, planMs));
                 String outside = outsideData(plan);
                 if (outside != null) {
-                    return new Started(unanswerable(outside, plan.table, profiled, today, trace), null);
+                    return unanswerable(outside, plan.table, profiled, today, trace);
                 }
                 QueryRunner runner = new QueryRunner(duckdb, limits.rowCap(), limits.queryTimeout());
                 Answer answer = new Answerer(plan, runner).answer();
@@ -179,30 +126,24 @@ public final class AnalysisEngine {
                     trace.add(new ToolCall(
                             step.tool(), step.arguments(), step.rows().size(), step.ms()));
                 }
-                CompletableFuture<Rendered> chart = null;
-                if (answer.chart() != null && answer.table() != null) {
-                    String title = answer.headline() == null
-                            ? question
-                            : answer.headline().label();
-                    chart = CompletableFuture.supplyAsync(
-                            () -> {
-                                long renderStart = System.nanoTime();
-                                Optional<byte[]> png = ChartRenderer.png(title, answer.chart(), answer.table());
-                                return new Rendered(
-                                        png,
-                                        new ToolCall(
-                                                "render_chart",
-                                                Map.of("type", answer.chart().type()),
-                                                answer.table().rows().size(),
-                                                (System.nanoTime() - renderStart) / 1_000_000));
-                            },
-                            CHARTS);
-                }
                 List<String> followUps = FollowUps.after(plan, profiled, today, 4, lexicons, answerability);
-                return new Started(
-                        new AnalysisOutcome.Answered(
-                                answer, followUps, trace, List.of(plan.table.dataSourceId()), Optional.empty()),
-                        chart);
+                long renderStart = System.nanoTime();
+                Optional<byte[]> png = answer.chart() == null || answer.table() == null
+                        ? Optional.empty()
+                        : ChartRenderer.png(
+                                answer.headline() == null
+                                        ? question
+                                        : answer.headline().label(),
+                                answer.chart(),
+                                answer.table());
+                if (png.isPresent()) {
+                    trace.add(new ToolCall(
+                            "render_chart",
+                            Map.of("type", answer.chart().type()),
+                            answer.table().rows().size(),
+                            (System.nanoTime() - renderStart) / 1_000_000));
+                }
+                return new AnalysisOutcome.Answered(answer, followUps, trace, List.of(plan.table.dataSourceId()), png);
             }
         }
     }
