@@ -42,6 +42,9 @@ public final class AnalysisEngine {
             .<TableSchema, Lexicon>build()
             .asMap();
 
+    /** Which follow-up candidates each table set answers (see {@link FollowUps.Answerability}). */
+    private final FollowUps.Answerability answerability = new FollowUps.Answerability();
+
     public AnalysisEngine(Clock clock, AnalysisLimits limits) {
         this(clock, limits, Optional.empty());
     }
@@ -102,7 +105,7 @@ public final class AnalysisEngine {
                 TableSchema table =
                         refused.table() != null ? refused.table() : profiled.isEmpty() ? null : profiled.getFirst();
                 trace.add(new ToolCall("plan", Map.of("outcome", "unanswerable"), 0, planMs));
-                return unanswerable(refused.reason(), table, profiled, today, trace, lexicons);
+                return unanswerable(refused.reason(), table, profiled, today, trace);
             }
             case Planner.Planned planned -> {
                 Plan plan = planned.plan();
@@ -115,7 +118,7 @@ public final class AnalysisEngine {
                 trace.add(new ToolCall("plan", planArguments, 0, planMs));
                 String outside = outsideData(plan);
                 if (outside != null) {
-                    return unanswerable(outside, plan.table, profiled, today, trace, lexicons);
+                    return unanswerable(outside, plan.table, profiled, today, trace);
                 }
                 QueryRunner runner = new QueryRunner(duckdb, limits.rowCap(), limits.queryTimeout());
                 Answer answer = new Answerer(plan, runner).answer();
@@ -123,7 +126,7 @@ public final class AnalysisEngine {
                     trace.add(new ToolCall(
                             step.tool(), step.arguments(), step.rows().size(), step.ms()));
                 }
-                List<String> followUps = FollowUps.after(plan, profiled, today, 4, lexicons);
+                List<String> followUps = FollowUps.after(plan, profiled, today, 4, lexicons, answerability);
                 long renderStart = System.nanoTime();
                 Optional<byte[]> png = answer.chart() == null || answer.table() == null
                         ? Optional.empty()
@@ -145,15 +148,11 @@ public final class AnalysisEngine {
         }
     }
 
-    /** As {@link #analyze} but without rendering the chart PNG (for callers that need only JSON). */
-    private static AnalysisOutcome unanswerable(
-            String reason,
-            TableSchema table,
-            List<TableSchema> tables,
-            LocalDate today,
-            List<ToolCall> trace,
-            Map<TableSchema, Lexicon> lexicons) {
-        List<String> suggestions = table == null ? List.of() : FollowUps.suggestions(table, tables, today, 4, lexicons);
+    /** A refusal, with questions this data can answer. */
+    private AnalysisOutcome unanswerable(
+            String reason, TableSchema table, List<TableSchema> tables, LocalDate today, List<ToolCall> trace) {
+        List<String> suggestions =
+                table == null ? List.of() : FollowUps.suggestions(table, tables, today, 4, lexicons, answerability);
         String text = reason
                 + (suggestions.isEmpty() ? "" : " Questions this data can answer: " + String.join(" ", suggestions));
         Answer answer = new Answer(text, null, null, null, null, null, List.of(reason));

@@ -1,11 +1,14 @@
 package com.claribi.analysis;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Follow-up questions (SPEC §4): built from the table's own columns, then kept only if the planner
@@ -14,8 +17,62 @@ import java.util.Set;
 final class FollowUps {
     private FollowUps() {}
 
+    /**
+     * Which candidate questions the planner answers, remembered per set of table schemas (by
+     * identity: {@link Analyses} keeps one schema instance per data source version) and day. Planning
+     * a candidate is a pure function of the question, the schemas and today, and the same dozen
+     * candidates come back for every question on a table, so re-planning each on every answer (a
+     * third of the planner's time) is skipped. Thread-safe.
+     */
+    static final class Answerability {
+        /**
+         * By the first table (identity); the entry checks the whole list and the day. An entry holds
+         * its tables, so the size bound, not the weak key, is what limits the memory: 1,000 table sets.
+         */
+        private final Cache<TableSchema, Known> known =
+                Caffeine.newBuilder().weakKeys().maximumSize(1_000).build();
+
+        private record Known(List<TableSchema> tables, LocalDate today, Map<String, Boolean> answers) {
+            boolean matches(List<TableSchema> others, LocalDate day) {
+                if (!today.equals(day) || tables.size() != others.size()) {
+                    return false;
+                }
+                for (int i = 0; i < tables.size(); i++) {
+                    if (tables.get(i) != others.get(i)) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+        }
+
+        boolean answerable(
+                String candidate, List<TableSchema> tables, LocalDate today, Map<TableSchema, Lexicon> lexicons) {
+            if (tables.isEmpty()) {
+                return plans(candidate, tables, today, lexicons);
+            }
+            Known entry = known.getIfPresent(tables.getFirst());
+            if (entry == null || !entry.matches(tables, today)) {
+                entry = new Known(List.copyOf(tables), today, new ConcurrentHashMap<>());
+                known.put(tables.getFirst(), entry);
+            }
+            return entry.answers().computeIfAbsent(candidate, question -> plans(question, tables, today, lexicons));
+        }
+
+        private static boolean plans(
+                String candidate, List<TableSchema> tables, LocalDate today, Map<TableSchema, Lexicon> lexicons) {
+            return Planner.plan(candidate, tables, today, lexicons) instanceof Planner.Planned planned
+                    && AnalysisEngine.outsideData(planned.plan()) == null;
+        }
+    }
+
     static List<String> after(
-            Plan plan, List<TableSchema> tables, LocalDate today, int max, Map<TableSchema, Lexicon> lexicons) {
+            Plan plan,
+            List<TableSchema> tables,
+            LocalDate today,
+            int max,
+            Map<TableSchema, Lexicon> lexicons,
+            Answerability answerability) {
         TableSchema table = plan.table;
         String metric = metricPhrase(plan.metric, table);
         List<String> candidates = new ArrayList<>();
@@ -61,12 +118,17 @@ final class FollowUps {
             candidates.add("What is the average " + metric + " by "
                     + Lexicon.display(plan.dimensions.getFirst().name()) + "?");
         }
-        return keepAnswerable(candidates, tables, today, max, lexicons);
+        return keepAnswerable(candidates, tables, today, max, lexicons, answerability);
     }
 
     /** Questions to suggest when a question could not be answered. */
     static List<String> suggestions(
-            TableSchema table, List<TableSchema> tables, LocalDate today, int max, Map<TableSchema, Lexicon> lexicons) {
+            TableSchema table,
+            List<TableSchema> tables,
+            LocalDate today,
+            int max,
+            Map<TableSchema, Lexicon> lexicons,
+            Answerability answerability) {
         List<String> candidates = new ArrayList<>();
         ColumnInfo measure = Planner.defaultMeasure(table);
         List<ColumnInfo> dimensions = dimensions(table);
@@ -89,7 +151,7 @@ final class FollowUps {
                     + Lexicon.display(dimensions.getLast().name()) + "?");
             candidates.add("List the " + Lexicon.display(dimensions.getFirst().name()) + " values.");
         }
-        return keepAnswerable(candidates, tables, today, max, lexicons);
+        return keepAnswerable(candidates, tables, today, max, lexicons, answerability);
     }
 
     private static List<String> keepAnswerable(
@@ -97,14 +159,14 @@ final class FollowUps {
             List<TableSchema> tables,
             LocalDate today,
             int max,
-            Map<TableSchema, Lexicon> lexicons) {
+            Map<TableSchema, Lexicon> lexicons,
+            Answerability answerability) {
         Set<String> kept = new LinkedHashSet<>();
         for (String candidate : candidates) {
             if (kept.size() >= max) {
                 break;
             }
-            if (Planner.plan(candidate, tables, today, lexicons) instanceof Planner.Planned planned
-                    && AnalysisEngine.outsideData(planned.plan()) == null) {
+            if (answerability.answerable(candidate, tables, today, lexicons)) {
                 kept.add(candidate);
             }
         }

@@ -146,6 +146,43 @@ class AnalysisEngineTest {
     }
 
     @Test
+    void followUpsAreReplannedWhenTheDataSourceSchemaChanges() {
+        AnalysisEngine engine = new AnalysisEngine(QuestionSetTest.CLOCK, AnalysisLimits.defaults());
+        String question = "What was total revenue in 2025?";
+        TableSchema sales = schemas.getFirst();
+        // another table first: answers remembered for a table set must notice a change in any of them
+        List<TableSchema> tables = List.of(schemas.get(1), sales, schemas.get(2), schemas.get(3));
+        List<String> before = engine.analyze(connection, question, tables).followUpQuestions();
+        assertThat(before).anySatisfy(followUp -> assertThat(followUp).contains("compare with 2024"));
+        assertThat(engine.analyze(connection, question, tables).followUpQuestions())
+                .isEqualTo(before);
+
+        // the sales table re-profiled as holding data from 2025 only (a new data source version), on
+        // which the comparison with 2024 is no longer answerable
+        TableSchema salesFrom2025 = new TableSchema(
+                sales.dataSourceId(),
+                sales.name(),
+                sales.table(),
+                sales.columns().stream()
+                        .map(column -> column.role() == ColumnRole.TIME
+                                ? new ColumnInfo(
+                                        column.name(),
+                                        column.type(),
+                                        column.role(),
+                                        column.values(),
+                                        column.distinctCount(),
+                                        "2025-01-01",
+                                        column.max())
+                                : column)
+                        .toList(),
+                sales.rowCount());
+        List<TableSchema> changed = List.of(schemas.get(1), salesFrom2025, schemas.get(2), schemas.get(3));
+        assertThat(engine.analyze(connection, question, changed).followUpQuestions())
+                .isNotEmpty()
+                .noneSatisfy(followUp -> assertThat(followUp).contains("2024"));
+    }
+
+    @Test
     void anEmptyRelativeWindowIsReadAgainstTheLatestDataAndSaysSo() {
         AnalysisOutcome outcome = ask("What was revenue this year?");
         assertThat(outcome.answer().interpretation().timeRange().label()).isEqualTo("2025");
