@@ -17,6 +17,7 @@ import com.claribi.billing.Pricing;
 import com.claribi.billing.Quota;
 import com.claribi.billing.Usage;
 import com.claribi.http.HttpResponses;
+import com.claribi.http.RefusedBodies;
 import com.claribi.ingest.DataSources;
 import com.claribi.platform.ClariException;
 import com.claribi.platform.ErrorCode;
@@ -478,18 +479,15 @@ public final class RestApi extends Handler.Abstract {
                     "Send the body as JSON with Content-Type: application/json.",
                     Map.of());
         }
-        long declared = request.getLength();
-        if (declared > MAX_BODY_BYTES) {
-            throw new ClariException(ErrorCode.TOO_LARGE, "The body is larger than " + MAX_BODY_BYTES + " bytes.");
-        }
         byte[] bytes;
         try (InputStream in = Request.asInputStream(request)) {
-            bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+            bytes = request.getLength() > MAX_BODY_BYTES ? null : in.readNBytes(MAX_BODY_BYTES + 1);
+            if (bytes == null || bytes.length > MAX_BODY_BYTES) {
+                RefusedBodies.drop(in);
+                throw new ClariException(ErrorCode.TOO_LARGE, "The body is larger than " + MAX_BODY_BYTES + " bytes.");
+            }
         } catch (IOException e) {
             throw ClariException.invalid("The request body could not be read.");
-        }
-        if (bytes.length > MAX_BODY_BYTES) {
-            throw new ClariException(ErrorCode.TOO_LARGE, "The body is larger than " + MAX_BODY_BYTES + " bytes.");
         }
         String text;
         try {

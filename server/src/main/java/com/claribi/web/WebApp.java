@@ -17,6 +17,7 @@ import com.claribi.auth.oauth.FormData;
 import com.claribi.auth.oauth.OAuthClient;
 import com.claribi.http.HttpResponses;
 import com.claribi.http.HttpServer;
+import com.claribi.http.RefusedBodies;
 import com.claribi.platform.ClariException;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -727,6 +728,7 @@ public final class WebApp extends Handler.Abstract {
         try (InputStream in = Content.Source.asInputStream(request)) {
             byte[] bytes = in.readNBytes(MAX_FORM_BYTES + 1);
             if (bytes.length > MAX_FORM_BYTES) {
+                RefusedBodies.drop(in);
                 throw new ClariException(com.claribi.platform.ErrorCode.INVALID_ARGUMENT, "The form is too large.");
             }
             return new String(bytes, StandardCharsets.UTF_8);

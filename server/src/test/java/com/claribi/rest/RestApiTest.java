@@ -281,10 +281,14 @@ class RestApiTest {
     @Test
     void hostileBodiesAndPathsGetTheOneErrorFormat() throws Exception {
         assertError(post("/api/v1/api-keys", restKey, "[".repeat(5000)), 400, "invalid_argument");
-        assertError(
-                post("/api/v1/api-keys", restKey, "{\"kind\":\"rest\",\"name\":\"" + "x".repeat(70_000) + "\"}"),
-                413,
-                "too_large");
+        for (int length : new int[] {70_000, 900_000}) {
+            // the client is still writing when the refusal is decided: it must read the 413, not a reset
+            HttpResponse<String> oversized =
+                    post("/api/v1/api-keys", restKey, "{\"kind\":\"rest\",\"name\":\"" + "x".repeat(length) + "\"}");
+            assertError(oversized, 413, "too_large");
+            // read whole, so the connection is kept rather than closed under a client still writing
+            assertThat(oversized.headers().firstValue("Connection")).isEmpty();
+        }
         assertError(
                 post("/api/v1/api-keys", restKey, "{\"kind\":\"rest\",\"name\":\"" + "x".repeat(300) + "\"}"),
                 400,

@@ -178,6 +178,22 @@ class WebAndOAuthHttpTest {
     }
 
     @Test
+    void anOversizedTokenRequestIsReadWholeAndRefusedWith413() throws Exception {
+        HttpResponse<String> oversized = post(
+                "/mcp/v1/oauth/token",
+                "application/x-www-form-urlencoded",
+                "grant_type=authorization_code&code=" + "c".repeat(200_000));
+
+        assertThat(oversized.statusCode()).isEqualTo(413);
+        assertThat(Json.mapper().readTree(oversized.body()).get("error").asString())
+                .isEqualTo("invalid_request");
+        // read whole, so the connection is kept rather than closed under a client still writing
+        assertThat(oversized.headers().firstValue("Connection")).isEmpty();
+        assertThat(get("/mcp/v1/.well-known/oauth-authorization-server").statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
     void anUnregisteredRedirectUriIsShownOnOurPageAndNotRedirected() throws Exception {
         String clientId = register("http://127.0.0.1:9/cb");
         HttpResponse<String> response = get("/mcp/v1/oauth/authorize?response_type=code&client_id=" + clientId

@@ -2,6 +2,7 @@ package com.claribi.auth.oauth;
 
 import com.claribi.http.HttpResponses;
 import com.claribi.http.HttpServer;
+import com.claribi.http.RefusedBodies;
 import com.claribi.platform.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -150,18 +151,16 @@ public final class OAuthRoutes {
     }
 
     private static String body(Request request) {
-        long declared = request.getLength();
-        if (declared > MAX_BODY_BYTES) {
-            throw new OAuthException(413, "invalid_request", "The body is larger than " + MAX_BODY_BYTES + " bytes.");
-        }
         byte[] bytes;
         try (InputStream in = Content.Source.asInputStream(request)) {
-            bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+            bytes = request.getLength() > MAX_BODY_BYTES ? null : in.readNBytes(MAX_BODY_BYTES + 1);
+            if (bytes == null || bytes.length > MAX_BODY_BYTES) {
+                RefusedBodies.drop(in);
+                throw new OAuthException(
+                        413, "invalid_request", "The body is larger than " + MAX_BODY_BYTES + " bytes.");
+            }
         } catch (IOException e) {
             throw OAuthException.invalidRequest("The body could not be read.");
-        }
-        if (bytes.length > MAX_BODY_BYTES) {
-            throw new OAuthException(413, "invalid_request", "The body is larger than " + MAX_BODY_BYTES + " bytes.");
         }
         return new String(bytes, StandardCharsets.UTF_8);
     }
