@@ -225,6 +225,11 @@ final class Planner {
             "sold",
             "sell",
             "sells",
+            "bought",
+            "buy",
+            "buys",
+            "purchased",
+            "ordered",
             "spent",
             "spend",
             "earned",
@@ -827,12 +832,30 @@ final class Planner {
                 score += 1.5;
             }
         }
+        if (has("bought", "buy", "buys", "buying", "purchased", "purchase", "purchases", "purchasing", "ordered")
+                && transactional(table)) {
+            // "customers who bought from us": the table of purchases, not a table of accounts
+            score += 1.0;
+        }
         boolean needsTime =
                 !timePhrases.isEmpty() || grain != null || trendCue || overUnit != null || askedGrain != null;
         if (needsTime && table.columns().stream().noneMatch(c -> c.role() == ColumnRole.TIME)) {
             score -= 1.5;
         }
         return score;
+    }
+
+    /** Whether a table's rows are purchases: its name or a column speaks of orders, sales, invoices… */
+    private static boolean transactional(TableSchema table) {
+        Set<String> words = new HashSet<>(tableWords(table));
+        for (ColumnInfo column : table.columns()) {
+            for (String w : Text.words(column.name())) {
+                words.add(Text.stem(w));
+            }
+        }
+        return words.stream()
+                .anyMatch(w -> Set.of("order", "sale", "purchase", "invoice", "transaction")
+                        .contains(w));
     }
 
     private static Set<String> tableWords(TableSchema table) {
@@ -1318,6 +1341,9 @@ final class Planner {
                             "generated",
                             "brought",
                             "sold",
+                            "bought",
+                            "purchased",
+                            "ordered",
                             "made",
                             "spent");
                     boolean opens = span.from() == 0
@@ -2121,7 +2147,11 @@ final class Planner {
                     "lower", "fewer", "smaller", "than");
             plan.ascending = superAsc && !superDesc;
             if (metric == null && plan.dimensions.isEmpty() && plan.grain == null && grain == null) {
-                if (!yesNo || plan.filters.isEmpty()) {
+                String entity = plan.filters.isEmpty() ? null : rowEntityNamed(table);
+                if (entity != null && !yesNo) {
+                    // "churned Pro customers in healthcare": the rows the values pick out, counted
+                    metric = Metric.rows(entity);
+                } else if (!yesNo || plan.filters.isEmpty()) {
                     return refuseUnknown(table);
                 }
             }
@@ -2278,6 +2308,36 @@ final class Planner {
             }
             plan.intent = Intent.AGGREGATE;
             return new Planned(plan);
+        }
+
+        /**
+         * The noun for one row of {@code table} when the question uses it ("orders" in sales orders,
+         * "customers" in a table keyed by {@code customer_id}), else null.
+         */
+        private String rowEntityNamed(TableSchema table) {
+            Set<String> entities = new HashSet<>();
+            String noun = tableNoun(table);
+            if (!noun.equals("rows")) {
+                entities.add(Text.stem(noun));
+            }
+            for (ColumnInfo column : table.columns()) {
+                List<String> words = Text.words(column.name());
+                if (column.role() == ColumnRole.IDENTIFIER
+                        && words.size() == 2
+                        && words.getLast().equals("id")
+                        && table.rowCount() > 0
+                        && column.distinctCount() >= table.rowCount() * 0.95) {
+                    entities.add(Text.stem(words.getFirst()));
+                }
+            }
+            for (Token token : tokens) {
+                if (token.kind() == Kind.WORD
+                        && !token.text().equals(token.stem())
+                        && entities.contains(token.stem())) {
+                    return token.text();
+                }
+            }
+            return null;
         }
 
         private ColumnInfo lookupTarget(Span askedSpan) {
