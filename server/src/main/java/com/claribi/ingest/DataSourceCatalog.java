@@ -1,6 +1,8 @@
 package com.claribi.ingest;
 
 import com.claribi.platform.ClariException;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.sql.ResultSet;
@@ -35,6 +37,16 @@ public final class DataSourceCatalog {
     private final JsonMapper json;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
+
+    /**
+     * Parsed profiles by their JSON text. Parsing is most of what reading a row costs, and
+     * run_analysis reads every ready source of the workspace per question; keyed by the text itself,
+     * an entry can never be stale. Bounded to 8 million characters of JSON (≈ 16 MB of keys).
+     */
+    private final Cache<String, DataSourceProfile> profiles = Caffeine.newBuilder()
+            .maximumWeight(8_000_000)
+            .<String, DataSourceProfile>weigher((text, parsed) -> text.length())
+            .build();
 
     public DataSourceCatalog(Jdbi jdbi, JsonMapper json, Clock clock) {
         this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
@@ -249,7 +261,8 @@ public final class DataSourceCatalog {
                 rows.getString("raw_path"),
                 rows.getLong("raw_bytes"),
                 names == null || names.isEmpty() ? List.of() : Arrays.asList(names.split("\n")),
-                Optional.ofNullable(profile).map(text -> json.readValue(text, DataSourceProfile.class)),
+                Optional.ofNullable(profile)
+                        .map(text -> profiles.get(text, ignored -> json.readValue(text, DataSourceProfile.class))),
                 rows.getObject("created_at", OffsetDateTime.class).toInstant(),
                 rows.getObject("updated_at", OffsetDateTime.class).toInstant());
     }

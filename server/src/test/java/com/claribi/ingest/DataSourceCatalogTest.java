@@ -119,6 +119,34 @@ class DataSourceCatalogTest {
     }
 
     @Test
+    void everySourceReadsBackItsOwnProfileHoweverOftenItIsRead() {
+        DataSourceRecord first = create("ws1", "first");
+        DataSourceRecord second = create("ws2", "second");
+        DataSourceProfile one = profileWithRows(1);
+        DataSourceProfile two = profileWithRows(2);
+        catalog.markReady("ws1", first.id(), List.of(new LoadedTable("t", "raw.csv", 1, 1)), one);
+        catalog.markReady("ws2", second.id(), List.of(new LoadedTable("t", "raw.csv", 2, 1)), two);
+
+        for (int read = 0; read < 3; read++) {
+            assertThat(catalog.get("ws1", first.id()).orElseThrow().profile()).contains(one);
+            assertThat(catalog.list("ws2", Optional.empty(), 10, Optional.empty())
+                            .items()
+                            .getFirst()
+                            .profile())
+                    .contains(two);
+        }
+    }
+
+    private DataSourceProfile profileWithRows(long rows) {
+        return new DataSourceProfile(
+                SourceFormat.CSV,
+                1_000,
+                rows,
+                List.of(new TableProfile("t", "raw.csv", rows, List.of())),
+                clock.instant());
+    }
+
+    @Test
     void failedSourceKeepsAReasonAPersonUnderstands() {
         DataSourceRecord created = create("ws1", "broken");
 
