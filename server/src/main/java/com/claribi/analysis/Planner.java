@@ -313,6 +313,7 @@ final class Planner {
             "ascending",
             "cheapest",
             "expensive",
+            "priciest",
             "least",
             "level",
             "levels",
@@ -2260,6 +2261,29 @@ final class Planner {
                 plan.notes.add("No count was given, so the top 5 are shown.");
                 return new Planned(plan);
             }
+            ColumnInfo named = nameColumn(table);
+            if (plan.dimensions.isEmpty()
+                    && askedSpan == null
+                    && !plan.filters.isEmpty()
+                    && plan.having.isEmpty()
+                    && topCount == null
+                    && named != null
+                    && (has("cheapest", "priciest") || hasSequence("most", "expensive"))
+                    && !has("average", "avg", "mean", "total", "sum")) {
+                // "cheapest toy": the one row of the named kind with the lowest price, by its name
+                ColumnInfo price = conceptColumn(table, "price");
+                if (price != null && !plan.metric.columns().contains(price)) {
+                    List<ColumnInfo> replaced = plan.metric.columns();
+                    plan.notes.removeIf(note ->
+                            replaced.stream().anyMatch(c -> note.endsWith(" read as column " + c.name() + ".")));
+                    plan.metric = Metric.of("avg", price);
+                }
+                plan.dimensions.add(named);
+                plan.intent = Intent.WHICH;
+                plan.limit = 1;
+                plan.ascending = has("cheapest");
+                return new Planned(plan);
+            }
             if (!plan.dimensions.isEmpty() && (superDesc || superAsc) && askedSpan != null && plan.having.isEmpty()) {
                 if (isSingular(askedSpan) || has("which", "what", "who") || hasSequence("the")) {
                     plan.intent = Intent.WHICH;
@@ -2308,6 +2332,20 @@ final class Planner {
             }
             plan.intent = Intent.AGGREGATE;
             return new Planned(plan);
+        }
+
+        /** The column that names each row ({@code product_name}), when there is one. */
+        private static ColumnInfo nameColumn(TableSchema table) {
+            for (ColumnInfo column : table.columns()) {
+                if (Text.words(column.name()).contains("name")
+                        && column.role() != ColumnRole.MEASURE
+                        && column.role() != ColumnRole.TIME
+                        && table.rowCount() > 0
+                        && column.distinctCount() >= table.rowCount() * 0.5) {
+                    return column;
+                }
+            }
+            return null;
         }
 
         /**
