@@ -1498,7 +1498,9 @@ final class Planner {
                     metric = Metric.of(fn, column);
                     plan.notes.add("'" + phrase(countObject) + "' read as the " + (fn.equals("avg") ? "average" : fn)
                             + " of " + column.name() + ".");
-                } else if (isTableNoun(table, countObject) && column.role() != ColumnRole.DIMENSION) {
+                } else if ((isTableNoun(table, countObject) && column.role() != ColumnRole.DIMENSION)
+                        || column.role() == ColumnRole.TIME) {
+                    // "how many orders", and "how many signups" (each row's signup_date is one signup)
                     metric = Metric.rows(phrase(countObject));
                 } else {
                     metric = Metric.of("count_distinct", column);
@@ -1532,6 +1534,17 @@ final class Planner {
                 if (metricSpan.best().score() < 1.0) {
                     plan.notes.add("'" + phrase(metricSpan) + "' read as column " + column.name() + ".");
                 }
+            }
+            if (metric == null
+                    && hasSequence("how", "many")
+                    && has("sell", "sold", "sells", "bought", "buy", "purchased", "ordered")
+                    && spanAt(indexOf("many") + 1) != null
+                    && spanAt(indexOf("many") + 1).isValue()
+                    && conceptColumn(table, "quantity") != null) {
+                // "how many Luna Tablets did we sell": units, not orders
+                ColumnInfo units = conceptColumn(table, "quantity");
+                metric = Metric.of("sum", units);
+                plan.notes.add("'How many … sold' read as the total of " + units.name() + ".");
             }
             if (metric == null && countCue) {
                 metric = Metric.rows(tableNoun(table));
@@ -2263,6 +2276,20 @@ final class Planner {
             }
             ColumnInfo named = nameColumn(table);
             if (plan.dimensions.isEmpty()
+                    && listIndex >= 0
+                    && !countCue()
+                    && !plan.filters.isEmpty()
+                    && plan.metric.expr() instanceof Metric.CountRows
+                    && rowEntityNamed(table) != null) {
+                // "list Pro customers", "list the garden products": the rows the values pick out, by name
+                ColumnInfo listed = named != null ? named : identifierColumn(table);
+                if (listed != null) {
+                    plan.dimensions.add(listed);
+                    plan.intent = Intent.LIST;
+                    return new Planned(plan);
+                }
+            }
+            if (plan.dimensions.isEmpty()
                     && askedSpan == null
                     && !plan.filters.isEmpty()
                     && plan.having.isEmpty()
@@ -2334,6 +2361,18 @@ final class Planner {
             return new Planned(plan);
         }
 
+        /** The unique key of each row ({@code order_id}), when there is one. */
+        private static ColumnInfo identifierColumn(TableSchema table) {
+            for (ColumnInfo column : table.columns()) {
+                if (column.role() == ColumnRole.IDENTIFIER
+                        && table.rowCount() > 0
+                        && column.distinctCount() >= table.rowCount() * 0.95) {
+                    return column;
+                }
+            }
+            return null;
+        }
+
         /** The column that names each row ({@code product_name}), when there is one. */
         private static ColumnInfo nameColumn(TableSchema table) {
             for (ColumnInfo column : table.columns()) {
@@ -2353,7 +2392,7 @@ final class Planner {
          * "customers" in a table keyed by {@code customer_id}), else null.
          */
         private String rowEntityNamed(TableSchema table) {
-            Set<String> entities = new HashSet<>();
+            Set<String> entities = new HashSet<>(tableWords(table));
             String noun = tableNoun(table);
             if (!noun.equals("rows")) {
                 entities.add(Text.stem(noun));
