@@ -725,6 +725,20 @@ final class Planner {
                 consume(i, i + 1);
                 continue;
             }
+            if (tokens.get(i).kind() == Kind.NUMBER
+                    && i + 1 < tokens.size()
+                    && tokens.get(i + 1).kind() == Kind.WORD
+                    && (i == 0 || isWord(i - 1, "the", "our", "me", "list", "show"))
+                    && tokens.get(i).number().scale() <= 0
+                    && tokens.get(i).number().intValue() > 0
+                    && tokens.get(i).number().intValue() < 1000
+                    && superlativeAfterWith(i + 2)) {
+                // "3 campaigns with the most clicks"
+                topCount = tokens.get(i).number().intValue();
+                topCountIndex = i;
+                consume(i, i + 1);
+                continue;
+            }
             Op op = null;
             int length = 0;
             if (Set.of("more", "greater", "higher", "larger", "bigger", "over").contains(w) && isWord(i + 1, "than")) {
@@ -801,6 +815,19 @@ final class Planner {
 
     private List<Mention> mentionsFor(Lexicon lexicon) {
         return lexicon.mentions(tokens, consumed, Set.of());
+    }
+
+    /** Whether "with / having / that had (the) <superlative>" follows from {@code from} on. */
+    private boolean superlativeAfterWith(int from) {
+        for (int k = from; k < tokens.size(); k++) {
+            if (isWord(k, "with", "having", "had", "has", "have")) {
+                int next = isWord(k + 1, "the") ? k + 2 : k + 1;
+                if (SUPERLATIVE_DESC.contains(word(next)) || SUPERLATIVE_ASC.contains(word(next))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private double score(TableSchema table, List<Mention> mentions) {
@@ -2189,6 +2216,13 @@ final class Planner {
                 if (plan.compareWindow != null && comparative) {
                     plan.yesNo = Plan.YesNoKind.PERIODS;
                     plan.comparator = has("less", "lower", "fewer", "smaller") ? Op.LT : Op.GT;
+                } else if (sameColumn.size() >= 2 && comparative && has("or") && !has("than")) {
+                    // "did we spend more on Google or Meta": not a yes/no but which of the two
+                    plan.intent = Intent.WHICH;
+                    plan.limit = 1;
+                    plan.ascending = has("less", "lower", "fewer", "smaller");
+                    plan.dimensions.clear();
+                    plan.dimensions.add(sameColumn.get(0).column());
                 } else if (sameColumn.size() >= 2 && comparative) {
                     plan.yesNo = Plan.YesNoKind.VALUES;
                     plan.comparator = has("less", "lower", "fewer", "smaller") ? Op.LT : Op.GT;
@@ -2228,6 +2262,28 @@ final class Planner {
                             + ", a grain that suits the period.");
                 }
                 return new Planned(plan);
+            }
+            if (has("or") && comparative && !has("than") && plan.dimensions.isEmpty()) {
+                // "which sold more units, Atlas Laptop or Luna Tablet?": the leader of the two
+                for (Condition filter : plan.filters) {
+                    if (filter.op() == Op.IN && filter.column().role() != ColumnRole.MEASURE) {
+                        plan.dimensions.add(filter.column());
+                        plan.intent = Intent.WHICH;
+                        plan.limit = 1;
+                        plan.ascending = has("less", "lower", "fewer", "smaller");
+                        return new Planned(plan);
+                    }
+                }
+            }
+            if (has("compare", "versus", "vs") && plan.dimensions.isEmpty() && plan.compareWindow == null) {
+                // "compare Online and Retail revenue": the values named, side by side
+                for (Condition filter : plan.filters) {
+                    if (filter.op() == Op.IN && filter.column().role() != ColumnRole.MEASURE) {
+                        plan.dimensions.add(filter.column());
+                        plan.intent = Intent.BREAKDOWN;
+                        return new Planned(plan);
+                    }
+                }
             }
             if (shareCue && plan.dimensions.isEmpty()) {
                 // "the split between Online and Retail": shares among the values named
