@@ -252,15 +252,13 @@ final class Lexicon {
         return found;
     }
 
-    private static final Set<String> PURCHASE_VERBS = Set.of("bought", "buys", "purchased", "purchases", "ordered");
-
     /** The agent nouns a verb form may name: supplies/supplied → supplier, owns → owner, manages → manager. */
     private static List<String> agentNouns(String verb) {
         if (verb.length() < 4) {
             return List.of();
         }
         List<String> nouns = new ArrayList<>();
-        if (PURCHASE_VERBS.contains(verb)) {
+        if (Set.of("bought", "buys", "purchased", "ordered").contains(verb)) {
             // "who bought the most": the buyer is the customer
             nouns.addAll(List.of("customer", "buyer", "client", "purchaser"));
             return nouns;

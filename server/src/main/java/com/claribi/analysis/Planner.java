@@ -409,6 +409,10 @@ final class Planner {
             "priciest",
             "strongest",
             "popular");
+    /** Verbs of buying: they point at a table of purchases and name its customer as the buyer. */
+    static final Set<String> PURCHASE_VERBS =
+            Set.of("bought", "buy", "buys", "buying", "purchased", "purchase", "purchasing", "ordered");
+
     private static final Set<String> SUPERLATIVE_ASC =
             Set.of("lowest", "least", "smallest", "fewest", "worst", "bottom", "minimum", "min", "cheapest", "weakest");
     private static final Set<String> COMPARATIVE_MORE =
@@ -505,7 +509,10 @@ final class Planner {
     }
 
     private boolean has(String... words) {
-        Set<String> set = Set.of(words);
+        return has(Set.of(words));
+    }
+
+    private boolean has(Set<String> set) {
         for (Token token : tokens) {
             if (set.contains(token.text())) {
                 return true;
@@ -860,8 +867,7 @@ final class Planner {
                 score += 1.5;
             }
         }
-        if (has("bought", "buy", "buys", "buying", "purchased", "purchase", "purchases", "purchasing", "ordered")
-                && transactional(table)) {
+        if (has(PURCHASE_VERBS) && transactional(table)) {
             // "customers who bought from us": the table of purchases, not a table of accounts
             score += 1.0;
         }
@@ -1564,7 +1570,7 @@ final class Planner {
             }
             if (metric == null
                     && hasSequence("how", "many")
-                    && has("sell", "sold", "sells", "bought", "buy", "purchased", "ordered")
+                    && (has("sell", "sold", "sells") || has(PURCHASE_VERBS))
                     && spanAt(indexOf("many") + 1) != null
                     && spanAt(indexOf("many") + 1).isValue()
                     && conceptColumn(table, "quantity") != null) {
@@ -2218,11 +2224,8 @@ final class Planner {
                     plan.comparator = has("less", "lower", "fewer", "smaller") ? Op.LT : Op.GT;
                 } else if (sameColumn.size() >= 2 && comparative && has("or") && !has("than")) {
                     // "did we spend more on Google or Meta": not a yes/no but which of the two
-                    plan.intent = Intent.WHICH;
-                    plan.limit = 1;
-                    plan.ascending = has("less", "lower", "fewer", "smaller");
                     plan.dimensions.clear();
-                    plan.dimensions.add(sameColumn.get(0).column());
+                    return leaderOf(sameColumn.get(0).column());
                 } else if (sameColumn.size() >= 2 && comparative) {
                     plan.yesNo = Plan.YesNoKind.VALUES;
                     plan.comparator = has("less", "lower", "fewer", "smaller") ? Op.LT : Op.GT;
@@ -2263,36 +2266,23 @@ final class Planner {
                 }
                 return new Planned(plan);
             }
-            if (has("or") && comparative && !has("than") && plan.dimensions.isEmpty()) {
+            ColumnInfo namedValues = namedValuesColumn();
+            if (has("or") && comparative && !has("than") && plan.dimensions.isEmpty() && namedValues != null) {
                 // "which sold more units, Atlas Laptop or Luna Tablet?": the leader of the two
-                for (Condition filter : plan.filters) {
-                    if (filter.op() == Op.IN && filter.column().role() != ColumnRole.MEASURE) {
-                        plan.dimensions.add(filter.column());
-                        plan.intent = Intent.WHICH;
-                        plan.limit = 1;
-                        plan.ascending = has("less", "lower", "fewer", "smaller");
-                        return new Planned(plan);
-                    }
-                }
+                return leaderOf(namedValues);
             }
-            if (has("compare", "versus", "vs") && plan.dimensions.isEmpty() && plan.compareWindow == null) {
+            if (has("compare", "versus", "vs")
+                    && plan.dimensions.isEmpty()
+                    && plan.compareWindow == null
+                    && namedValues != null) {
                 // "compare Online and Retail revenue": the values named, side by side
-                for (Condition filter : plan.filters) {
-                    if (filter.op() == Op.IN && filter.column().role() != ColumnRole.MEASURE) {
-                        plan.dimensions.add(filter.column());
-                        plan.intent = Intent.BREAKDOWN;
-                        return new Planned(plan);
-                    }
-                }
+                plan.dimensions.add(namedValues);
+                plan.intent = Intent.BREAKDOWN;
+                return new Planned(plan);
             }
-            if (shareCue && plan.dimensions.isEmpty()) {
+            if (shareCue && plan.dimensions.isEmpty() && namedValues != null) {
                 // "the split between Online and Retail": shares among the values named
-                for (Condition filter : plan.filters) {
-                    if (filter.op() == Op.IN && filter.column().role() != ColumnRole.MEASURE) {
-                        plan.dimensions.add(filter.column());
-                        break;
-                    }
-                }
+                plan.dimensions.add(namedValues);
             }
             if (shareCue) {
                 if (!metric.summable() && !(plan.shareOfFilteredAllowed(metric) && plan.dimensions.isEmpty())) {
@@ -2414,6 +2404,25 @@ final class Planner {
                 return new Planned(plan);
             }
             plan.intent = Intent.AGGREGATE;
+            return new Planned(plan);
+        }
+
+        /** The column of the values the question names together ("Online and Retail"), if any. */
+        private ColumnInfo namedValuesColumn() {
+            for (Condition filter : plan.filters) {
+                if (filter.op() == Op.IN && filter.column().role() != ColumnRole.MEASURE) {
+                    return filter.column();
+                }
+            }
+            return null;
+        }
+
+        /** Which of the values named in {@code column} leads (trails, with "less / fewer …"). */
+        private Planned leaderOf(ColumnInfo column) {
+            plan.dimensions.add(column);
+            plan.intent = Intent.WHICH;
+            plan.limit = 1;
+            plan.ascending = has("less", "lower", "fewer", "smaller");
             return new Planned(plan);
         }
 
