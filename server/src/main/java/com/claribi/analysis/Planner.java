@@ -2267,8 +2267,17 @@ final class Planner {
                 return new Planned(plan);
             }
             ColumnInfo namedValues = namedValuesColumn();
-            if (has("or") && comparative && !has("than") && plan.dimensions.isEmpty() && namedValues != null) {
-                // "which sold more units, Atlas Laptop or Luna Tablet?": the leader of the two
+            boolean rowsAsked = plan.dimensions.size() == 1
+                    && plan.dimensions.getFirst().equals(identifierColumn(table))
+                    && plan.metric.expr() instanceof Metric.CountRows;
+            if (has("or")
+                    && comparative
+                    && !has("than")
+                    && (plan.dimensions.isEmpty() || rowsAsked)
+                    && namedValues != null) {
+                // "which sold more units, Atlas Laptop or Luna Tablet?", "which had fewer orders: Online
+                // or Partner?" (the orders are what is counted, not what is asked for): the leader
+                plan.dimensions.clear();
                 return leaderOf(namedValues);
             }
             if (has("compare", "versus", "vs")
@@ -2581,7 +2590,13 @@ final class Planner {
                     "cpa"),
             new Derived(List.of("conversion rate", "cvr", "conversion ratio"), "conversion rate", "cvr"),
             new Derived(
-                    List.of("average order value", "aov", "average order size", "average basket"),
+                    List.of(
+                            "average order value",
+                            "aov",
+                            "average order size",
+                            "average basket",
+                            "average purchase value",
+                            "average purchase"),
                     "average order value",
                     "aov"),
             new Derived(List.of("return on ad spend", "roas"), "ROAS", "roas"),
