@@ -726,6 +726,7 @@ final class Answerer {
         List<Condition> valueFilters = plan.filters.stream()
                 .filter(f -> f.op() == Plan.Op.EQ || f.op() == Plan.Op.IN || f.op() == Plan.Op.NE)
                 .filter(f -> f.column().role() != ColumnRole.MEASURE)
+                .filter(f -> !plan.shareBase.contains(f))
                 .toList();
         List<Condition> rest =
                 plan.filters.stream().filter(f -> !valueFilters.contains(f)).toList();

@@ -92,6 +92,13 @@ final class Plan {
     String topValue;
     ColumnInfo target;
     boolean shareOfFiltered;
+
+    /**
+     * With {@link #shareOfFiltered}: the value filters that define the whole rather than the part
+     * ("what fraction of Enterprise customers churned": Enterprise is the whole, churned the part).
+     */
+    List<Condition> shareBase = List.of();
+
     final List<String> notes = new ArrayList<>();
 
     /** A share of a filtered part in its whole works for sums, counts and distinct counts. */

@@ -2211,6 +2211,16 @@ final class Planner {
             if (!yesNo && unclear(table)) {
                 return refuseUnknown(table);
             }
+            if (!yesNo
+                    && metric.expr() instanceof Metric.CountRows
+                    && !countCue()
+                    && !shareCue
+                    && plan.dimensions.isEmpty()
+                    && has("what", "whats")
+                    && !unknownWords(table).isEmpty()) {
+                // "what is the shelf life of our products": a count of rows is not what was asked
+                return refuseUnknown(table);
+            }
             if (yesNo) {
                 plan.intent = Intent.YES_NO;
                 List<Condition> sameColumn = valueMentions.stream()
@@ -2300,6 +2310,7 @@ final class Planner {
                 } else if (plan.dimensions.isEmpty() && !plan.filters.isEmpty()) {
                     plan.intent = Intent.SHARE;
                     plan.shareOfFiltered = true;
+                    plan.shareBase = shareBase(table);
                     return new Planned(plan);
                 } else if (!plan.dimensions.isEmpty()) {
                     plan.intent = Intent.SHARE;
@@ -2435,6 +2446,32 @@ final class Planner {
             return new Planned(plan);
         }
 
+        /**
+         * "what fraction of Enterprise customers churned": the value filters named before the row
+         * entity make the whole when another value is named after it; none otherwise.
+         */
+        private List<Condition> shareBase(TableSchema table) {
+            int entity = rowEntityIndex(table);
+            if (entity < 0) {
+                return List.of();
+            }
+            Set<ColumnInfo> before = new HashSet<>();
+            Set<ColumnInfo> after = new HashSet<>();
+            for (int i = 0; i < tokens.size(); i++) {
+                Span span = spanAt(i);
+                if (span != null && span.isValue() && span.from() == i) {
+                    (i < entity ? before : after).add(span.best().column());
+                }
+            }
+            before.removeAll(after);
+            if (before.isEmpty() || after.isEmpty()) {
+                return List.of();
+            }
+            return plan.filters.stream()
+                    .filter(f -> before.contains(f.column()))
+                    .toList();
+        }
+
         /** The unique key of each row ({@code order_id}), when there is one. */
         private static ColumnInfo identifierColumn(TableSchema table) {
             for (ColumnInfo column : table.columns()) {
@@ -2466,6 +2503,16 @@ final class Planner {
          * "customers" in a table keyed by {@code customer_id}), else null.
          */
         private String rowEntityNamed(TableSchema table) {
+            Token token = rowEntity(table);
+            return token == null ? null : token.text();
+        }
+
+        private int rowEntityIndex(TableSchema table) {
+            Token token = rowEntity(table);
+            return token == null ? -1 : token.index();
+        }
+
+        private Token rowEntity(TableSchema table) {
             Set<String> entities = new HashSet<>(tableWords(table));
             String noun = tableNoun(table);
             if (!noun.equals("rows")) {
@@ -2485,7 +2532,7 @@ final class Planner {
                 if (token.kind() == Kind.WORD
                         && !token.text().equals(token.stem())
                         && entities.contains(token.stem())) {
-                    return token.text();
+                    return token;
                 }
             }
             return null;
