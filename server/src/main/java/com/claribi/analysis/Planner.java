@@ -867,8 +867,8 @@ final class Planner {
                 score += 1.5;
             }
         }
-        if (has(PURCHASE_VERBS) && transactional(table)) {
-            // "customers who bought from us": the table of purchases, not a table of accounts
+        if ((has(PURCHASE_VERBS) || has("sold", "sell", "sells", "selling")) && transactional(table)) {
+            // "customers who bought from us", "which category sold the most": the table of purchases
             score += 1.0;
         }
         boolean needsTime =
@@ -1655,6 +1655,19 @@ final class Planner {
                     }
                 }
             }
+            if (metric == null
+                    && !measureSpans.isEmpty()
+                    && yesNo
+                    && !isExistence()
+                    && dimensionSpans.isEmpty()
+                    && askedSpan == null
+                    && !numericColumns.isEmpty()) {
+                // "was Q3 2025 revenue above 1.5 million": the total is compared, not each order
+                ColumnInfo column = column(measureSpans.getFirst(), ColumnRole.MEASURE);
+                if (column.role() == ColumnRole.MEASURE) {
+                    metric = Metric.of(Metric.additive(column) ? "sum" : "avg", column);
+                }
+            }
             if (metric == null && !measureSpans.isEmpty()) {
                 // only a filter target was named ("orders over 1000"): count the rows it filters
                 metric = Metric.rows(tableNoun(table));
@@ -2210,6 +2223,16 @@ final class Planner {
             plan.perGrain = perGrain;
             if (!yesNo && unclear(table)) {
                 return refuseUnknown(table);
+            }
+            int which = indexOf("which");
+            if (which >= 0 && which + 1 < tokens.size()) {
+                // "which ad creative performed best": what is asked for is not in the data (the noun
+                // after "which", or after a word that only names the table, is unknown)
+                List<String> unknown = unknownWords(table);
+                int noun = tableWords(table).contains(tokens.get(which + 1).stem()) ? which + 2 : which + 1;
+                if (noun < tokens.size() && unknown.contains(word(noun))) {
+                    return refuseUnknown(table);
+                }
             }
             if (!yesNo
                     && metric.expr() instanceof Metric.CountRows

@@ -25,7 +25,9 @@ final class Text {
             int index, String text, String stem, Kind kind, BigDecimal number, boolean percent, boolean currency) {}
 
     private static final Pattern TOKEN = Pattern.compile("(\\d{4}-\\d{1,2}-\\d{1,2})"
-            + "|([$€£]?\\d(?:[\\d,]*\\d)?(?:\\.\\d+)?(?:\\s?(?:k|m|bn|b|million|thousand|billion)\\b)?%?)"
+            // an ordinal ("2nd", "21st") is a word, not the number 2 followed by "nd"
+            + "|((?!\\d+(?:st|nd|rd|th)\\b)[$€£]?\\d(?:[\\d,]*\\d)?(?:\\.\\d+)?"
+            + "(?:\\s?(?:k|m|bn|b|million|thousand|billion)\\b)?%?)"
             + "|([\\p{L}\\p{N}]+(?:['’][\\p{L}]+)?)"
             + "|([<>]=?|=)");
 
