@@ -33,6 +33,8 @@ class TimePhrasesTest {
         reads("revenue in Q3 2024", "2024-07-01", "2024-09-30", "Q3 2024");
         reads("revenue in 2024 q3", "2024-07-01", "2024-09-30", "Q3 2024");
         reads("revenue in the third quarter of 2024", "2024-07-01", "2024-09-30", "Q3 2024");
+        reads("revenue in the 2nd quarter of 2025", "2025-04-01", "2025-06-30", "Q2 2025");
+        reads("revenue in the 4th quarter of 2024", "2024-10-01", "2024-12-31", "Q4 2024");
         reads("revenue in H1 2025", "2025-01-01", "2025-06-30", "H1 2025");
         reads("revenue in the second half of 2024", "2024-07-01", "2024-12-31", "H2 2024");
         reads("revenue in 2024", "2024-01-01", "2024-12-31", "2024");
