@@ -252,13 +252,16 @@ final class Lexicon {
         return found;
     }
 
+    /** Forms of buying that name the buyer ("who bought …"). */
+    private static final Set<String> BUYING_FORMS = Set.of("bought", "buys", "purchased", "ordered");
+
     /** The agent nouns a verb form may name: supplies/supplied → supplier, owns → owner, manages → manager. */
     private static List<String> agentNouns(String verb) {
         if (verb.length() < 4) {
             return List.of();
         }
         List<String> nouns = new ArrayList<>();
-        if (Set.of("bought", "buys", "purchased", "ordered").contains(verb)) {
+        if (BUYING_FORMS.contains(verb)) {
             // "who bought the most": the buyer is the customer
             nouns.addAll(List.of("customer", "buyer", "client", "purchaser"));
             return nouns;

@@ -409,9 +409,15 @@ final class Planner {
             "priciest",
             "strongest",
             "popular");
-    /** Verbs of buying: they point at a table of purchases and name its customer as the buyer. */
-    static final Set<String> PURCHASE_VERBS =
+    /** Verbs of buying: they point at a table of purchases. */
+    private static final Set<String> PURCHASE_VERBS =
             Set.of("bought", "buy", "buys", "buying", "purchased", "purchase", "purchasing", "ordered");
+
+    /** Verbs of selling: they point at a table of purchases too ("which category sold the most"). */
+    private static final Set<String> SELLING_VERBS = Set.of("sell", "sells", "sold", "selling");
+
+    /** Words that turn a comparison around ("which had fewer orders"). */
+    private static final Set<String> LESS = Set.of("less", "lower", "fewer", "smaller");
 
     private static final Set<String> SUPERLATIVE_ASC =
             Set.of("lowest", "least", "smallest", "fewest", "worst", "bottom", "minimum", "min", "cheapest", "weakest");
@@ -847,11 +853,7 @@ final class Planner {
         Set<Integer> keyed = new HashSet<>();
         for (Mention mention : mentions) {
             ColumnInfo column = mention.column();
-            if (mention.kind() == MatchKind.COLUMN
-                    && column.role() == ColumnRole.IDENTIFIER
-                    && table.rowCount() > 0
-                    && column.distinctCount() >= table.rowCount() * 0.95
-                    && keyed.add(mention.from())) {
+            if (mention.kind() == MatchKind.COLUMN && isKey(table, column) && keyed.add(mention.from())) {
                 score += 0.3;
             }
         }
@@ -867,7 +869,7 @@ final class Planner {
                 score += 1.5;
             }
         }
-        if ((has(PURCHASE_VERBS) || has("sold", "sell", "sells", "selling")) && transactional(table)) {
+        if ((has(PURCHASE_VERBS) || has(SELLING_VERBS)) && transactional(table)) {
             // "customers who bought from us", "which category sold the most": the table of purchases
             score += 1.0;
         }
@@ -890,6 +892,13 @@ final class Planner {
         return words.stream()
                 .anyMatch(w -> Set.of("order", "sale", "purchase", "invoice", "transaction")
                         .contains(w));
+    }
+
+    /** Whether {@code column} is the table's unique key (an identifier nearly every row holds once). */
+    private static boolean isKey(TableSchema table, ColumnInfo column) {
+        return column.role() == ColumnRole.IDENTIFIER
+                && table.rowCount() > 0
+                && column.distinctCount() >= table.rowCount() * 0.95;
     }
 
     private static Set<String> tableWords(TableSchema table) {
@@ -1570,7 +1579,7 @@ final class Planner {
             }
             if (metric == null
                     && hasSequence("how", "many")
-                    && (has("sell", "sold", "sells") || has(PURCHASE_VERBS))
+                    && (has(SELLING_VERBS) || has(PURCHASE_VERBS))
                     && spanAt(indexOf("many") + 1) != null
                     && spanAt(indexOf("many") + 1).isValue()
                     && conceptColumn(table, "quantity") != null) {
@@ -1815,10 +1824,7 @@ final class Planner {
             if (isTableNoun(table, span)) {
                 return true;
             }
-            ColumnInfo column = column(span, ColumnRole.IDENTIFIER, ColumnRole.DIMENSION);
-            return column.role() == ColumnRole.IDENTIFIER
-                    && table.rowCount() > 0
-                    && column.distinctCount() >= table.rowCount() * 0.95;
+            return isKey(table, column(span, ColumnRole.IDENTIFIER, ColumnRole.DIMENSION));
         }
 
         private boolean overlapsDerived(Span span) {
@@ -2207,10 +2213,10 @@ final class Planner {
                     "lower", "fewer", "smaller", "than");
             plan.ascending = superAsc && !superDesc;
             if (metric == null && plan.dimensions.isEmpty() && plan.grain == null && grain == null) {
-                String entity = plan.filters.isEmpty() ? null : rowEntityNamed(table);
+                Token entity = plan.filters.isEmpty() ? null : rowEntity(table);
                 if (entity != null && !yesNo) {
                     // "churned Pro customers in healthcare": the rows the values pick out, counted
-                    metric = Metric.rows(entity);
+                    metric = Metric.rows(entity.text());
                 } else if (!yesNo || plan.filters.isEmpty()) {
                     return refuseUnknown(table);
                 }
@@ -2254,14 +2260,14 @@ final class Planner {
                         .toList();
                 if (plan.compareWindow != null && comparative) {
                     plan.yesNo = Plan.YesNoKind.PERIODS;
-                    plan.comparator = has("less", "lower", "fewer", "smaller") ? Op.LT : Op.GT;
+                    plan.comparator = has(LESS) ? Op.LT : Op.GT;
                 } else if (sameColumn.size() >= 2 && comparative && has("or") && !has("than")) {
                     // "did we spend more on Google or Meta": not a yes/no but which of the two
                     plan.dimensions.clear();
                     return leaderOf(sameColumn.get(0).column());
                 } else if (sameColumn.size() >= 2 && comparative) {
                     plan.yesNo = Plan.YesNoKind.VALUES;
-                    plan.comparator = has("less", "lower", "fewer", "smaller") ? Op.LT : Op.GT;
+                    plan.comparator = has(LESS) ? Op.LT : Op.GT;
                     plan.valuePair = List.of(sameColumn.get(0), sameColumn.get(1));
                     plan.filters.removeIf(
                             f -> f.column().equals(sameColumn.get(0).column()));
@@ -2369,7 +2375,7 @@ final class Planner {
                     && !countCue()
                     && !plan.filters.isEmpty()
                     && plan.metric.expr() instanceof Metric.CountRows
-                    && rowEntityNamed(table) != null) {
+                    && rowEntity(table) != null) {
                 // "list Pro customers", "list the garden products": the rows the values pick out, by name
                 ColumnInfo listed = named != null ? named : identifierColumn(table);
                 if (listed != null) {
@@ -2465,7 +2471,7 @@ final class Planner {
             plan.dimensions.add(column);
             plan.intent = Intent.WHICH;
             plan.limit = 1;
-            plan.ascending = has("less", "lower", "fewer", "smaller");
+            plan.ascending = has(LESS);
             return new Planned(plan);
         }
 
@@ -2474,10 +2480,11 @@ final class Planner {
          * entity make the whole when another value is named after it; none otherwise.
          */
         private List<Condition> shareBase(TableSchema table) {
-            int entity = rowEntityIndex(table);
-            if (entity < 0) {
+            Token noun = rowEntity(table);
+            if (noun == null) {
                 return List.of();
             }
+            int entity = noun.index();
             Set<ColumnInfo> before = new HashSet<>();
             Set<ColumnInfo> after = new HashSet<>();
             for (int i = 0; i < tokens.size(); i++) {
@@ -2497,14 +2504,10 @@ final class Planner {
 
         /** The unique key of each row ({@code order_id}), when there is one. */
         private static ColumnInfo identifierColumn(TableSchema table) {
-            for (ColumnInfo column : table.columns()) {
-                if (column.role() == ColumnRole.IDENTIFIER
-                        && table.rowCount() > 0
-                        && column.distinctCount() >= table.rowCount() * 0.95) {
-                    return column;
-                }
-            }
-            return null;
+            return table.columns().stream()
+                    .filter(column -> isKey(table, column))
+                    .findFirst()
+                    .orElse(null);
         }
 
         /** The column that names each row ({@code product_name}), when there is one. */
@@ -2525,16 +2528,6 @@ final class Planner {
          * The noun for one row of {@code table} when the question uses it ("orders" in sales orders,
          * "customers" in a table keyed by {@code customer_id}), else null.
          */
-        private String rowEntityNamed(TableSchema table) {
-            Token token = rowEntity(table);
-            return token == null ? null : token.text();
-        }
-
-        private int rowEntityIndex(TableSchema table) {
-            Token token = rowEntity(table);
-            return token == null ? -1 : token.index();
-        }
-
         private Token rowEntity(TableSchema table) {
             Set<String> entities = new HashSet<>(tableWords(table));
             String noun = tableNoun(table);
@@ -2543,11 +2536,7 @@ final class Planner {
             }
             for (ColumnInfo column : table.columns()) {
                 List<String> words = Text.words(column.name());
-                if (column.role() == ColumnRole.IDENTIFIER
-                        && words.size() == 2
-                        && words.getLast().equals("id")
-                        && table.rowCount() > 0
-                        && column.distinctCount() >= table.rowCount() * 0.95) {
+                if (isKey(table, column) && words.size() == 2 && words.getLast().equals("id")) {
                     entities.add(Text.stem(words.getFirst()));
                 }
             }
