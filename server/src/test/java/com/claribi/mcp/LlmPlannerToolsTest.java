@@ -161,19 +161,11 @@ class LlmPlannerToolsTest {
     @Test
     void aFailingProviderFallsBackToTheDeterministicPlannerAtTheSamePrice() throws Exception {
         provider.respond(request -> new Response(500, "{\"error\": {\"message\": \"upstream\"}}", 0));
-        Map<String, Double> expected = new TreeMap<>();
-        orders.forEach(order -> expected.merge(order.region(), order.revenue(), Double::sum));
         long before = creditsUsed();
 
         JsonNode payload = run("revenue by region");
 
-        Map<String, Double> actual = new TreeMap<>();
-        payload.path("answer")
-                .path("table")
-                .path("rows")
-                .forEach(row -> actual.put(row.get(0).asString(), row.get(1).asDouble()));
-        assertThat(actual.keySet()).isEqualTo(expected.keySet());
-        expected.forEach((region, revenue) -> assertThat(actual.get(region)).isCloseTo(revenue, within(0.01)));
+        SalesCsv.assertRevenueByRegion(payload, orders);
         JsonNode step = payload.path("tool_trace").get(0);
         assertThat(step.path("tool").asString()).isEqualTo("llm_plan");
         assertThat(step.path("arguments").path("outcome").asString()).isEqualTo("fallback");

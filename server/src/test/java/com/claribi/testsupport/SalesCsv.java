@@ -1,10 +1,16 @@
 package com.claribi.testsupport;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A small deterministic sales table as CSV, with its rows kept so tests compute expected answers in
@@ -51,5 +57,21 @@ public final class SalesCsv {
                     .append('\n');
         }
         return csv.toString();
+    }
+
+    /**
+     * Asserts that a {@code run_analysis} payload's answer table holds the revenue per region of
+     * {@code orders}, summed here in plain Java, to the cent.
+     */
+    public static void assertRevenueByRegion(JsonNode payload, List<Order> orders) {
+        Map<String, Double> expected = new TreeMap<>();
+        orders.forEach(order -> expected.merge(order.region(), order.revenue(), Double::sum));
+        Map<String, Double> actual = new TreeMap<>();
+        payload.path("answer")
+                .path("table")
+                .path("rows")
+                .forEach(row -> actual.put(row.get(0).asString(), row.get(1).asDouble()));
+        assertThat(actual.keySet()).isEqualTo(expected.keySet());
+        expected.forEach((region, revenue) -> assertThat(actual.get(region)).isCloseTo(revenue, within(0.01)));
     }
 }
