@@ -1,5 +1,6 @@
 package com.claribi.ingest;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,6 +8,7 @@ import com.claribi.platform.ClariException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,5 +48,75 @@ class OverlongLineScanTest {
         assertThatThrownBy(() -> CsvLoader.refuseOverlongLines(file, SMALL, Deadline.after(Duration.ofMinutes(1))))
                 .isInstanceOf(ClariException.class)
                 .hasMessageContaining("line 2");
+    }
+
+    @Test
+    void linesOfExactlyTheLimitPassAtEveryOffsetAndOneByteMoreIsRefused() throws Exception {
+        for (int offset = 0; offset < 1024; offset += 37) {
+            Path exact = folder.resolve("exact" + offset + ".csv");
+            Files.writeString(exact, "x".repeat(offset) + "\n" + ("y".repeat(1024) + "\n").repeat(6));
+            Path over = folder.resolve("over" + offset + ".csv");
+            Files.writeString(over, "x".repeat(offset) + "\n" + "y".repeat(1024) + "\n" + "z".repeat(1025) + "\n");
+
+            assertThatCode(() -> CsvLoader.refuseOverlongLines(exact, SMALL, Deadline.after(Duration.ofMinutes(1))))
+                    .doesNotThrowAnyException();
+            assertThatThrownBy(() -> CsvLoader.refuseOverlongLines(over, SMALL, Deadline.after(Duration.ofMinutes(1))))
+                    .hasMessageStartingWith("line 3 ");
+        }
+    }
+
+    @Test
+    void theSparseLookAgreesWithAFullCountOnRandomFiles() throws Exception {
+        Random random = new Random(42);
+        for (int round = 0; round < 300; round++) {
+            StringBuilder text = new StringBuilder();
+            int longest = 0;
+            int firstOverlong = -1;
+            int lines = 1 + random.nextInt(40);
+            for (int line = 1; line <= lines; line++) {
+                int length = random.nextInt(10) == 0 ? 900 + random.nextInt(200) : random.nextInt(300);
+                text.append("a".repeat(length)).append('\n');
+                longest = Math.max(longest, length);
+                if (length > 1024 && firstOverlong < 0) {
+                    firstOverlong = line;
+                }
+            }
+            Path file = folder.resolve("random" + round + ".csv");
+            Files.writeString(file, text);
+
+            if (firstOverlong < 0) {
+                assertThatCode(() -> CsvLoader.refuseOverlongLines(file, SMALL, Deadline.after(Duration.ofMinutes(1))))
+                        .as("round %d, longest line %d", round, longest)
+                        .doesNotThrowAnyException();
+            } else {
+                assertThatThrownBy(
+                                () -> CsvLoader.refuseOverlongLines(file, SMALL, Deadline.after(Duration.ofMinutes(1))))
+                        .as("round %d", round)
+                        .hasMessageStartingWith("line " + firstOverlong + " is longer than 1 KB");
+            }
+        }
+    }
+
+    @Test
+    void theSparseLookFindsAWindowWithoutANewlineAndReadsLittleOfAnOrdinaryFile() throws Exception {
+        Path ordinary = folder.resolve("ordinary.csv");
+        Files.writeString(ordinary, "1,2,3\n".repeat(100_000));
+        Path gap = folder.resolve("gap.csv");
+        Files.writeString(gap, "1,2,3\n".repeat(1000) + "q".repeat(1023) + "\n" + "1,2,3\n".repeat(1000));
+
+        try (var channel = java.nio.channels.FileChannel.open(ordinary)) {
+            assertThat(CsvLoader.everyWindowHoldsANewline(
+                            channel, channel.size(), 512, Deadline.after(Duration.ofMinutes(1))))
+                    .isTrue();
+        }
+        try (var channel = java.nio.channels.FileChannel.open(gap)) {
+            assertThat(CsvLoader.everyWindowHoldsANewline(
+                            channel, channel.size(), 512, Deadline.after(Duration.ofMinutes(1))))
+                    .isFalse();
+        }
+        // a 1,023-byte line covers a whole 512-byte window yet is within the 1 KB limit: the exact count decides and
+        // lets it pass
+        assertThatCode(() -> CsvLoader.refuseOverlongLines(gap, SMALL, Deadline.after(Duration.ofMinutes(1))))
+                .doesNotThrowAnyException();
     }
 }
