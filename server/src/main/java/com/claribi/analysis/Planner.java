@@ -1540,9 +1540,13 @@ final class Planner {
                     metric = Metric.of(fn, column);
                     plan.notes.add("'" + phrase(countObject) + "' read as the " + (fn.equals("avg") ? "average" : fn)
                             + " of " + column.name() + ".");
-                } else if ((isTableNoun(table, countObject) && column.role() != ColumnRole.DIMENSION)
+                } else if ((isTableNoun(table, countObject)
+                                && (column.role() != ColumnRole.DIMENSION || !namesColumn(countObject, column)))
                         || column.role() == ColumnRole.TIME) {
-                    // "how many orders", and "how many signups" (each row's signup_date is one signup)
+                    // "how many orders", "how many subscriptions" in a subscriptions table even though
+                    // 'subscription' is also a synonym of its plan column (a "product" column of a product
+                    // sales table is still counted distinct), and "how many signups" (each row's
+                    // signup_date is one signup)
                     metric = Metric.rows(phrase(countObject));
                 } else {
                     metric = Metric.of("count_distinct", column);
@@ -1845,6 +1849,20 @@ final class Planner {
             for (int i = span.from(); i < span.to(); i++) {
                 String stem = tokens.get(i).stem();
                 if (tableWords(table).contains(stem) || ROW_NOUNS.contains(stem)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Whether the span says a word of the column's own name, not only one of its synonyms. */
+        private boolean namesColumn(Span span, ColumnInfo column) {
+            Set<String> name = new HashSet<>();
+            for (String w : Text.words(column.name())) {
+                name.add(Text.stem(w));
+            }
+            for (int i = span.from(); i < span.to(); i++) {
+                if (name.contains(tokens.get(i).stem())) {
                     return true;
                 }
             }
