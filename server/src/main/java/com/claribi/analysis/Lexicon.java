@@ -110,6 +110,14 @@ final class Lexicon {
                     lexicon.add(String.join(" ", words), MatchKind.VALUE, column, value, 1.0);
                     if (words.size() > 1) {
                         lexicon.add(String.join("", words), MatchKind.VALUE, column, value, 0.95);
+                        initialism(value).ifPresent(initials -> {
+                            // "the UK", "US revenue", "UAE": the value's initials
+                            boolean word = COMMON_WORDS.contains(initials);
+                            lexicon.add(word ? "the " + initials : initials, MatchKind.VALUE, column, value, 0.85);
+                            if (initials.equals("us")) {
+                                lexicon.add("usa", MatchKind.VALUE, column, value, 0.85);
+                            }
+                        });
                     } else if (words.getFirst().endsWith("ed")
                             && words.getFirst().length() >= 6) {
                         // "churn rate" for the value "churned", "cancel" for "cancelled"
@@ -124,6 +132,27 @@ final class Lexicon {
             }
         }
         return lexicon;
+    }
+
+    /** Initials that are also everyday words: matched only after "the" ("in the US", not "sold to us"). */
+    private static final Set<String> COMMON_WORDS = Set.of(
+            "us", "it", "am", "an", "as", "at", "be", "by", "do", "go", "he", "if", "in", "is", "me", "my", "no", "of",
+            "on", "or", "so", "to", "up", "we", "ok", "hi");
+
+    /** The initials of a value of two to four words of letters ("United Kingdom" gives "uk"), if any. */
+    static java.util.Optional<String> initialism(String value) {
+        List<String> words = Text.words(value);
+        if (words.size() < 2 || words.size() > 4) {
+            return java.util.Optional.empty();
+        }
+        StringBuilder initials = new StringBuilder();
+        for (String word : words) {
+            if (!word.chars().allMatch(Character::isLetter)) {
+                return java.util.Optional.empty();
+            }
+            initials.append(Character.toLowerCase(word.charAt(0)));
+        }
+        return java.util.Optional.of(initials.toString());
     }
 
     static String stemPhrase(String phrase) {

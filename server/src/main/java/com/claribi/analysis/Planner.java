@@ -425,6 +425,9 @@ final class Planner {
             Set.of("more", "higher", "greater", "larger", "bigger", "exceed", "outsell", "outsold", "beat", "above");
     private static final Set<String> COMPARATIVE_LESS = Set.of("less", "lower", "fewer", "smaller", "below");
     private static final Set<String> GROUP_CUES = Set.of("by", "per", "each", "every", "across", "among");
+    /** "average X per <column>" with more values than this is one average, not a breakdown. */
+    private static final int PER_ENTITY_MIN_VALUES = 20;
+
     private static final Set<String> ROW_NOUNS = Set.of(
             "row",
             "record",
@@ -1020,6 +1023,8 @@ final class Planner {
         private final Set<Span> used = new HashSet<>();
         private final List<String> refusals = new ArrayList<>();
         private boolean groupedByCue;
+        /** "average revenue per customer": the many-valued column the total is shared out over. */
+        private ColumnInfo perEntity;
 
         private boolean countCue() {
             return hasSequence("how", "many")
@@ -1184,6 +1189,40 @@ final class Planner {
                             + column.name() + " > 0.");
                 }
             }
+            // 2a'. "products out of stock", "orders without a discount", "with no seats": the measure is zero
+            for (int i = 0; i + 1 < tokens.size(); i++) {
+                int at;
+                if (isWord(i, "out") && isWord(i + 1, "of")) {
+                    at = i + 2;
+                } else if (isWord(i, "without") || (isWord(i, "with") && isWord(i + 1, "no", "zero"))) {
+                    at = isWord(i, "without") ? i + 1 : i + 2;
+                    if (isWord(at, "a", "an", "any")) {
+                        at++;
+                    }
+                } else {
+                    continue;
+                }
+                Span span = spanAt(at);
+                if (span == null
+                        || !span.isColumn()
+                        || filterTargets.contains(span)
+                        || spanAt(span.to()) != null
+                        || isWord(span.to(), "of", "over", "above", "below", "under", "than")) {
+                    continue;
+                }
+                ColumnInfo column = column(span, ColumnRole.MEASURE);
+                Double min = column.min() == null ? null : parseDouble(column.min());
+                if (column.role() == ColumnRole.MEASURE && min != null && min >= 0.0) {
+                    plan.filters.add(new Condition(column, Op.EQ, List.of(0.0)));
+                    filterTargets.add(span);
+                    used.add(span);
+                    StringBuilder said = new StringBuilder(word(i));
+                    for (int k = i + 1; k < span.to(); k++) {
+                        said.append(' ').append(word(k));
+                    }
+                    plan.notes.add("'" + said + "' was read as " + column.name() + " = 0.");
+                }
+            }
             // 2b. "stock below (the) reorder level": a row filter between two measure columns
             for (ColumnOperand operand : columnOperands) {
                 Span right = spanAt(operand.operand());
@@ -1262,6 +1301,12 @@ final class Planner {
                 }
                 if (span != null && span.isColumn() && word(i).equals("per") && perRow(table, span)) {
                     // "revenue per order", "seats per customer": one row per entity, not a breakdown
+                    used.add(span);
+                    continue;
+                }
+                if (span != null && span.isColumn() && word(i).equals("per") && perEntity(span)) {
+                    // "average revenue per customer": the total shared out over the customers
+                    perEntity = column(span, ColumnRole.DIMENSION, ColumnRole.IDENTIFIER);
                     used.add(span);
                     continue;
                 }
@@ -1831,6 +1876,20 @@ final class Planner {
             return isKey(table, column(span, ColumnRole.IDENTIFIER, ColumnRole.DIMENSION));
         }
 
+        /**
+         * "average revenue per customer (by region)": an average word and a column of many values (a
+         * breakdown over dozens of customers is not what is asked; "average seats per plan" over three
+         * plans still is one).
+         */
+        private boolean perEntity(Span span) {
+            if (!has("average", "avg", "mean", "typical")) {
+                return false;
+            }
+            ColumnInfo column = column(span, ColumnRole.DIMENSION, ColumnRole.IDENTIFIER);
+            return (column.role() == ColumnRole.DIMENSION || column.role() == ColumnRole.IDENTIFIER)
+                    && column.distinctCount() > PER_ENTITY_MIN_VALUES;
+        }
+
         private boolean overlapsDerived(Span span) {
             return derivedSpan != null && span.from() < derivedSpan[1] && span.to() > derivedSpan[0];
         }
@@ -2241,6 +2300,19 @@ final class Planner {
             }
             if (metric == null) {
                 metric = Metric.rows(tableNoun(table));
+            }
+            if (perEntity != null
+                    && metric.expr() instanceof Metric.Agg agg
+                    && (agg.fn().equals("avg") || agg.fn().equals("sum"))
+                    && Metric.additive(agg.column())) {
+                metric = new Metric(
+                        metric.name() + " per " + Lexicon.display(perEntity.name()),
+                        "ratio",
+                        new Metric.Binary(
+                                '/', new Metric.Agg("sum", agg.column()), new Metric.Agg("count_distinct", perEntity)),
+                        metric.unit());
+                plan.notes.add("Read as total " + agg.column().name() + " divided by the number of distinct "
+                        + perEntity.name() + " values.");
             }
             plan.metric = metric;
             plan.grain = grain;
