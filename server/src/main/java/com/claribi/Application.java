@@ -168,6 +168,7 @@ public final class Application implements AutoCloseable {
             // the optional LLM planner (CLARIBI_LLM_PROVIDER); absent, the engine plans deterministically
             Optional<LlmPlanner> llmPlanner = LlmPlanner.create(config.llm(), Json.mapper());
             llmPlanner.ifPresent(opened::push);
+            AnalysisEngine.warmUpChartsInBackground();
             Analyses analyses = new Analyses(
                     new AnalysisEngine(clock, analysisLimits, llmPlanner),
                     analysisLimits,

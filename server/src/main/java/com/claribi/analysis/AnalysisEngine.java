@@ -42,6 +42,14 @@ public final class AnalysisEngine {
             .<TableSchema, Lexicon>build()
             .asMap();
 
+    /**
+     * Starts drawing sample charts on a background thread, once per process, so that users' first
+     * charts after a start do not wait for the JIT (see {@code ChartRenderer}). Call at start-up.
+     */
+    public static void warmUpChartsInBackground() {
+        ChartRenderer.warmUpInBackground();
+    }
+
     /** Which follow-up candidates each table set answers (see {@link FollowUps.Answerability}). */
     private final FollowUps.Answerability answerability = new FollowUps.Answerability();
 
