@@ -763,6 +763,39 @@ final class Answerer {
         Table resultTable;
         switch (plan.yesNo) {
             case EXISTS -> {
+                if (!plan.dimensions.isEmpty() && !plan.having.isEmpty()) {
+                    // "did any campaign spend more than 200,000": the groups whose total passes
+                    List<Object> parameters = new ArrayList<>();
+                    Where where = QueryRunner.where(plan, plan.window, plan.filters);
+                    parameters.addAll(where.parameters());
+                    String dimension = QueryRunner.quote(plan.dimensions.getFirst());
+                    Step step = runner.run(
+                            "exists",
+                            arguments,
+                            "SELECT " + dimension + ", " + metricSql + " AS value FROM " + table + where.sql()
+                                    + " GROUP BY " + dimension + QueryRunner.having(plan, metricSql, parameters)
+                                    + " ORDER BY value DESC NULLS LAST, " + dimension,
+                            parameters,
+                            runner.rowCap());
+                    answer = !step.rows().isEmpty();
+                    String noun = Lexicon.display(plan.dimensions.getFirst().name());
+                    List<String> named = step.rows().stream()
+                            .limit(5)
+                            .map(row -> row.get(0) + " (" + format(row.get(1)) + ")")
+                            .toList();
+                    text = answer
+                            ? "Yes: " + step.rows().size() + " " + noun
+                                    + (step.rows().size() == 1 ? "" : "s")
+                                    + " had " + metricLabel() + scope() + " " + havingText() + ": "
+                                    + String.join(", ", named) + (step.rows().size() > 5 ? " and more" : "") + "."
+                            : "No: no " + noun + " had " + metricLabel() + scope() + " " + havingText() + ".";
+                    resultTable = new Table(
+                            List.of(
+                                    new Column(plan.dimensions.getFirst().name(), "string"),
+                                    new Column(plan.metric.name(), "number")),
+                            step.rows());
+                    break;
+                }
                 Where where = QueryRunner.where(plan, plan.window, plan.filters);
                 Step step = runner.run(
                         "exists",
@@ -868,6 +901,16 @@ final class Answerer {
             case NE -> Math.abs(value - threshold) >= 1e-9;
             default -> false;
         };
+    }
+
+    /** The group condition in words: "above 200000", "between 10 and 20". */
+    private String havingText() {
+        Condition condition = plan.having.getFirst();
+        return condition.op() == Plan.Op.BETWEEN
+                ? "between " + valueText(condition.values().get(0)) + " and "
+                        + valueText(condition.values().get(1))
+                : comparatorWord(condition.op()) + " "
+                        + valueText(condition.values().getFirst());
     }
 
     private static String comparatorWord(Plan.Op op) {

@@ -163,6 +163,15 @@ final class Lexicon {
         if (key.isBlank()) {
             return;
         }
+        String plural = key + "s";
+        if (!key.contains(" ") && !key.endsWith("s") && !Text.stem(plural).equals(key)) {
+            // a plural the stemmer leaves alone ("skus" keeps its "us"): found as the word itself
+            addKey(plural, kind, column, value, score);
+        }
+        addKey(key, kind, column, value, score);
+    }
+
+    private void addKey(String key, MatchKind kind, ColumnInfo column, String value, double score) {
         List<Mention> list = phrases.computeIfAbsent(key, k -> new ArrayList<>());
         for (int i = 0; i < list.size(); i++) {
             Mention existing = list.get(i);

@@ -413,6 +413,15 @@ final class Planner {
     private static final Set<String> PURCHASE_VERBS =
             Set.of("bought", "buy", "buys", "buying", "purchased", "purchase", "purchasing", "ordered");
 
+    /**
+     * "which customers spent / paid more than …": spending by someone other than us is buying ("how
+     * much did we spend on Google" is our own spending, and "spend" alone is a noun: both stay with
+     * the ads table).
+     */
+    private boolean customerSpending() {
+        return has("spent", "paid") && !has("we", "our", "us", "i");
+    }
+
     /** Verbs of selling: they point at a table of purchases too ("which category sold the most"). */
     private static final Set<String> SELLING_VERBS = Set.of("sell", "sells", "sold", "selling");
 
@@ -424,6 +433,23 @@ final class Planner {
     private static final Set<String> COMPARATIVE_MORE =
             Set.of("more", "higher", "greater", "larger", "bigger", "exceed", "outsell", "outsold", "beat", "above");
     private static final Set<String> COMPARATIVE_LESS = Set.of("less", "lower", "fewer", "smaller", "below");
+    /** After "show (me) the", words that ask for a figure rather than a list. */
+    private static final String[] NOT_LISTED = {
+        "total",
+        "sum",
+        "average",
+        "avg",
+        "mean",
+        "median",
+        "daily",
+        "weekly",
+        "monthly",
+        "quarterly",
+        "yearly",
+        "annual",
+        "overall"
+    };
+
     private static final Set<String> GROUP_CUES = Set.of("by", "per", "each", "every", "across", "among");
     /** "average X per <column>" with more values than this is one average, not a breakdown. */
     private static final int PER_ENTITY_MIN_VALUES = 20;
@@ -652,6 +678,18 @@ final class Planner {
             boolean asked = isWord(i - 1, "which", "what")
                     || (isWord(i - 1, "best", "worst", "busiest", "strongest", "weakest", "slowest", "top", "peak")
                             && (isWord(i - 2, "the", "our", "was", "is") || i == 1));
+            if (!asked
+                    && i >= 2
+                    && isWord(i - 2, "highest", "biggest", "largest", "lowest", "smallest", "best", "worst", "top")
+                    && !STOP_WORDS.contains(word(i - 1))
+                    && tokens.get(i - 1).kind() == Kind.WORD
+                    && (i == 2 || isWord(i - 3, "the", "our", "was", "is", "what", "which"))) {
+                // "the highest revenue month", "our lowest sales quarter": the period is asked for; the
+                // superlative stays for the direction and the middle word for the measure
+                askedGrain = unitGrain;
+                consume(i, i + 1);
+                continue;
+            }
             if (asked) {
                 askedGrain = unitGrain;
                 consume(i, i + 1);
@@ -872,7 +910,7 @@ final class Planner {
                 score += 1.5;
             }
         }
-        if ((has(PURCHASE_VERBS) || has(SELLING_VERBS)) && transactional(table)) {
+        if ((has(PURCHASE_VERBS) || has(SELLING_VERBS) || customerSpending()) && transactional(table)) {
             // "customers who bought from us", "which category sold the most": the table of purchases
             score += 1.0;
         }
@@ -1344,6 +1382,21 @@ final class Planner {
                 }
             }
             groupedByCue = !dimensionSpans.isEmpty();
+            // "did any campaign spend more than 200,000": a yes/no question about groups' totals
+            int any = indexOf("any");
+            // ("… more than 1,000 clicks in a single day" is about rows, not totals)
+            Span anyGroup = yesNo && any >= 0 && numerics.size() == 1 && !has("single", "once", "daily", "one")
+                    ? spanAt(any + 1)
+                    : null;
+            if (anyGroup != null
+                    && anyGroup.isColumn()
+                    && dimensionSpans.isEmpty()
+                    && !perRow(table, anyGroup)
+                    && column(anyGroup, ColumnRole.DIMENSION, ColumnRole.IDENTIFIER) != null) {
+                dimensionSpans.add(anyGroup);
+            } else {
+                anyGroup = null;
+            }
             // "which X", "what X", "top N X", "list X": the dimension asked about
             Span askedSpan = null;
             int which = indexOf("which", "what", "whose", "who");
@@ -1759,6 +1812,14 @@ final class Planner {
                 }
                 Condition condition = new Condition(column, numeric.op(), values);
                 boolean grouped = !dimensionSpans.isEmpty() || askedSpan != null;
+                if ((metric == null || (anyGroup != null && metric.expr() instanceof Metric.CountRows))
+                        && grouped
+                        && (!yesNo || anyGroup != null)
+                        && Metric.additive(column)
+                        && (askedSpan == null || !perRow(table, askedSpan))) {
+                    // "which customers spent more than $100,000": each customer's total, not single orders
+                    metric = Metric.of("sum", column);
+                }
                 boolean onMetric =
                         metric != null && metric.columns().contains(column) && metric.expr() instanceof Metric.Agg;
                 if (yesNo && !grouped && !isExistence()) {
@@ -1873,7 +1934,8 @@ final class Planner {
             if (isTableNoun(table, span)) {
                 return true;
             }
-            return isKey(table, column(span, ColumnRole.IDENTIFIER, ColumnRole.DIMENSION));
+            ColumnInfo column = column(span, ColumnRole.IDENTIFIER, ColumnRole.DIMENSION);
+            return column != null && isKey(table, column);
         }
 
         /**
@@ -1971,7 +2033,11 @@ final class Planner {
                 if (w.equals("list") || w.equals("name") || w.equals("enumerate")) {
                     return i + 1;
                 }
-                if ((w.equals("show") || w.equals("give")) && isWord(i + 1, "me", "all", "the")) {
+                if ((w.equals("show") || w.equals("give"))
+                        && isWord(i + 1, "me", "all", "the")
+                        && !countCue()
+                        && !isWord(isWord(i + 2, "the", "a") ? i + 3 : i + 2, NOT_LISTED)) {
+                    // "show me the customers" lists; "show the number of / the weekly / the total …" does not
                     return i + 1;
                 }
                 if (w.equals("what") && isWord(i + 1, "are") && isWord(i + 2, "the", "all", "our")) {
