@@ -158,7 +158,8 @@ final class ChartRenderer {
         if (chart.y().size() >= 2
                 && columnIndex(table, chart.y().get(1)) >= 0
                 && !chart.y().get(1).equals("share")) {
-            for (String series : chart.y()) {
+            for (String series : new java.util.LinkedHashSet<>(chart.y())) {
+                // XChart refuses a series name used twice
                 int y = columnIndex(table, series);
                 List<String> xs = new ArrayList<>();
                 List<Number> ys = new ArrayList<>();

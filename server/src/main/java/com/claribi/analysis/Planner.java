@@ -2245,7 +2245,8 @@ final class Planner {
                             + second.unit().name().toLowerCase(java.util.Locale.ROOT) + " earlier, " + second.label()
                             + ".");
                 }
-                plan.compareWindow = second;
+                // "in 2025 2025": the same period twice is one period, not a comparison
+                plan.compareWindow = second.equals(first) ? null : second;
             }
             if (overUnit != null) {
                 Window current = plan.window;
