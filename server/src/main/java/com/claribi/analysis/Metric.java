@@ -145,8 +145,7 @@ record Metric(String name, String aggregation, Expr expr, Unit unit) {
         Unit unit = fn.equals("count_distinct") || fn.equals("count")
                 ? Unit.COUNT
                 : currency(column) ? Unit.CURRENCY : Unit.NUMBER;
-        String name = fn.equals("count_distinct") ? Lexicon.display(column.name()) : Lexicon.display(column.name());
-        return new Metric(name, fn, new Agg(fn, column), unit);
+        return new Metric(Lexicon.display(column.name()), fn, new Agg(fn, column), unit);
     }
 
     static Metric rows(String noun) {

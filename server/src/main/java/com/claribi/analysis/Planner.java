@@ -1203,40 +1203,24 @@ final class Planner {
                     numericColumns.put(numeric, null);
                 }
             }
-            // 2a. "orders with a discount", "customers that have any seats": the measure is above zero
-            for (int i = 0; i + 2 < tokens.size(); i++) {
-                if (!isWord(i, "with", "had", "has", "have", "having", "got", "get")
-                        || !isWord(i + 1, "a", "an", "any")) {
-                    continue;
-                }
-                Span span = spanAt(i + 2);
-                if (span == null
-                        || !span.isColumn()
-                        || filterTargets.contains(span)
-                        || spanAt(span.to()) != null
-                        || isWord(span.to(), "of", "over", "above", "below", "under", "than")) {
-                    continue;
-                }
-                ColumnInfo column = column(span, ColumnRole.MEASURE);
-                Double min = column.min() == null ? null : parseDouble(column.min());
-                if (column.role() == ColumnRole.MEASURE && min != null && min == 0.0) {
-                    plan.filters.add(new Condition(column, Op.GT, List.of(0.0)));
-                    filterTargets.add(span);
-                    used.add(span);
-                    plan.notes.add("'" + word(i) + " " + word(i + 1) + " " + phrase(span) + "' was read as "
-                            + column.name() + " > 0.");
-                }
-            }
-            // 2a'. "products out of stock", "orders without a discount", "with no seats": the measure is zero
+            // 2a. "orders with a discount", "customers that have any seats": the measure is above zero;
+            // "products out of stock", "orders without a discount", "with no seats": it is zero
             for (int i = 0; i + 1 < tokens.size(); i++) {
                 int at;
-                if (isWord(i, "out") && isWord(i + 1, "of")) {
+                Op op;
+                if (isWord(i, "with", "had", "has", "have", "having", "got", "get")
+                        && isWord(i + 1, "a", "an", "any")) {
                     at = i + 2;
+                    op = Op.GT;
+                } else if (isWord(i, "out") && isWord(i + 1, "of")) {
+                    at = i + 2;
+                    op = Op.EQ;
                 } else if (isWord(i, "without") || (isWord(i, "with") && isWord(i + 1, "no", "zero"))) {
                     at = isWord(i, "without") ? i + 1 : i + 2;
                     if (isWord(at, "a", "an", "any")) {
                         at++;
                     }
+                    op = Op.EQ;
                 } else {
                     continue;
                 }
@@ -1250,15 +1234,16 @@ final class Planner {
                 }
                 ColumnInfo column = column(span, ColumnRole.MEASURE);
                 Double min = column.min() == null ? null : parseDouble(column.min());
-                if (column.role() == ColumnRole.MEASURE && min != null && min >= 0.0) {
-                    plan.filters.add(new Condition(column, Op.EQ, List.of(0.0)));
+                // "above zero" for a measure some rows hold at zero; "zero" for any that cannot go below it
+                if (column.role() == ColumnRole.MEASURE && min != null && (op == Op.GT ? min == 0.0 : min >= 0.0)) {
+                    plan.filters.add(new Condition(column, op, List.of(0.0)));
                     filterTargets.add(span);
                     used.add(span);
                     StringBuilder said = new StringBuilder(word(i));
                     for (int k = i + 1; k < span.to(); k++) {
                         said.append(' ').append(word(k));
                     }
-                    plan.notes.add("'" + said + "' was read as " + column.name() + " = 0.");
+                    plan.notes.add("'" + said + "' was read as " + column.name() + (op == Op.GT ? " > 0." : " = 0."));
                 }
             }
             // 2b. "stock below (the) reorder level": a row filter between two measure columns

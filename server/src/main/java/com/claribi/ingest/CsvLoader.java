@@ -300,18 +300,21 @@ final class CsvLoader {
         int read;
         while ((read = channel.read(buffer)) > 0) {
             int index = 0;
-            // eight bytes at a time: a word without a newline byte only lengthens the line
-            for (; index + 8 <= read; index += 8) {
-                long word = buffer.getLong(index) ^ NEWLINES;
-                if (((word - ONES) & ~word & HIGH_BITS) == 0) {
-                    lineLength += 8;
-                    if (lineLength > limit) {
-                        throw overlong(line, limits);
+            while (index < read) {
+                // eight bytes at a time: a word without a newline byte only lengthens the line
+                if (index + 8 <= read) {
+                    long word = buffer.getLong(index) ^ NEWLINES;
+                    if (((word - ONES) & ~word & HIGH_BITS) == 0) {
+                        lineLength += 8;
+                        if (lineLength > limit) {
+                            throw overlong(line, limits);
+                        }
+                        index += 8;
+                        continue;
                     }
-                    continue;
                 }
-                for (int offset = index; offset < index + 8; offset++) {
-                    if (bytes[offset] == '\n') {
+                for (int end = Math.min(index + 8, read); index < end; index++) {
+                    if (bytes[index] == '\n') {
                         if (lineLength > limit) {
                             throw overlong(line, limits);
                         }
@@ -320,17 +323,6 @@ final class CsvLoader {
                     } else {
                         lineLength++;
                     }
-                }
-            }
-            for (; index < read; index++) {
-                if (bytes[index] == '\n') {
-                    if (lineLength > limit) {
-                        throw overlong(line, limits);
-                    }
-                    lineLength = 0;
-                    line++;
-                } else {
-                    lineLength++;
                 }
             }
             buffer.clear();
