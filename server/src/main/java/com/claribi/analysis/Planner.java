@@ -1772,6 +1772,7 @@ final class Planner {
             for (Map.Entry<Numeric, ColumnInfo> entry : numericColumns.entrySet()) {
                 Numeric numeric = entry.getKey();
                 ColumnInfo column = entry.getValue();
+                boolean explicit = column != null;
                 if (column == null) {
                     column = metric != null && !metric.columns().isEmpty()
                             ? metric.columns().getFirst()
@@ -1797,7 +1798,10 @@ final class Planner {
                 }
                 Condition condition = new Condition(column, numeric.op(), values);
                 boolean grouped = !dimensionSpans.isEmpty() || askedSpan != null;
-                if ((metric == null || (anyGroup != null && metric.expr() instanceof Metric.CountRows))
+                // a row count stood in only because the measure was a filter target ("orders over 1000")
+                boolean countStandIn =
+                        metric != null && metric.expr() instanceof Metric.CountRows && !countCue() && explicit;
+                if ((metric == null || countStandIn || (anyGroup != null && metric.expr() instanceof Metric.CountRows))
                         && grouped
                         && (!yesNo || anyGroup != null)
                         && Metric.additive(column)
