@@ -137,7 +137,8 @@ final class Lexicon {
     /** Initials that are also everyday words: matched only after "the" ("in the US", not "sold to us"). */
     private static final Set<String> COMMON_WORDS = Set.of(
             "us", "it", "am", "an", "as", "at", "be", "by", "do", "go", "he", "if", "in", "is", "me", "my", "no", "of",
-            "on", "or", "so", "to", "up", "we", "ok", "hi");
+            "on", "or", "so", "to", "up", "we", "ok", "hi", "ad", "id", "vs", "the", "and", "for", "all", "any", "are",
+            "was", "how", "who", "did", "per", "top", "new", "day", "avg", "sum", "max", "min");
 
     /** The initials of a value of two to four words of letters ("United Kingdom" gives "uk"), if any. */
     static java.util.Optional<String> initialism(String value) {
