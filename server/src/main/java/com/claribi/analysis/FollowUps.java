@@ -197,6 +197,7 @@ final class FollowUps {
             case Metric.CountRows rows ->
                 "number of " + (metric.name().equals("rows") ? Planner.tableNoun(table) : metric.name());
             case Metric.Binary binary -> metric.name();
+            case Metric.Constant constant -> metric.name();
         };
     }
 

@@ -291,8 +291,8 @@ final class Lexicon {
         return found;
     }
 
-    /** Forms of buying that name the buyer ("who bought …"). */
-    private static final Set<String> BUYING_FORMS = Set.of("bought", "buys", "purchased", "ordered");
+    /** Forms of buying that name the buyer ("who bought …", "who spent the most"). */
+    private static final Set<String> BUYING_FORMS = Set.of("bought", "buys", "purchased", "ordered", "spent", "paid");
 
     /** The agent nouns a verb form may name: supplies/supplied → supplier, owns → owner, manages → manager. */
     private static List<String> agentNouns(String verb) {

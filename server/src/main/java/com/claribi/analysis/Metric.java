@@ -59,7 +59,20 @@ record Metric(String name, String aggregation, Expr expr, Unit unit) {
         }
     }
 
-    /** op is '-' or '/'; division by zero gives NULL. */
+    /** A fixed factor ("× 12" for ARR, "× 1000" for CPM); written as a SQL literal, never from user text. */
+    record Constant(double value) implements Expr {
+        @Override
+        public String sql(Function<ColumnInfo, String> quote) {
+            return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+        }
+
+        @Override
+        public List<ColumnInfo> columns() {
+            return List.of();
+        }
+    }
+
+    /** op is '-', '*' or '/'; division by zero gives NULL. */
     record Binary(char op, Expr left, Expr right) implements Expr {
         @Override
         public String sql(Function<ColumnInfo, String> quote) {
@@ -162,6 +175,7 @@ record Metric(String name, String aggregation, Expr expr, Unit unit) {
             case Agg agg -> agg.fn().equals("sum") || agg.fn().equals("count");
             case CountRows rows -> true;
             case Binary binary -> binary.op() == '-';
+            case Constant constant -> false;
         };
     }
 }

@@ -1675,6 +1675,12 @@ final class Planner {
                 metric = Metric.of("sum", units);
                 plan.notes.add("'How many … sold' read as the total of " + units.name() + ".");
             }
+            if (metric == null && !countCue && customerSpending() && defaultMeasure(table) != null) {
+                // "who spent the most on Nova Cameras": what buyers spend is the table's money measure
+                ColumnInfo money = defaultMeasure(table);
+                metric = Metric.of(Metric.additive(money) ? "sum" : "avg", money);
+                plan.notes.add("'" + (has("spent") ? "spent" : "paid") + "' read as " + money.name() + ".");
+            }
             if (metric == null && countCue) {
                 metric = Metric.rows(tableNoun(table));
             }
@@ -2129,6 +2135,7 @@ final class Planner {
                 case "cvr" -> "it needs conversions and clicks";
                 case "aov" -> "it needs a revenue column";
                 case "roas" -> "it needs revenue and spend";
+                case "arr" -> "it needs a monthly recurring revenue (MRR) column";
                 default -> "it needs spend and impressions";
             };
         }
@@ -2567,6 +2574,15 @@ final class Planner {
                     && !has("most", "highest", "many")
                     && !groupedByCue
                     && lookupTarget(askedSpan) == null) {
+                int having = indexOf("have", "has", "had", "having", "with");
+                List<String> unknown = unknownWords(table);
+                if (having >= 0
+                        && (unknown.contains(word(having + 1))
+                                || unknown.contains(word(having + 2))
+                                || unknown.contains(word(having + 3)))) {
+                    // "which customers have overdue invoices": listing them all would ignore the condition
+                    return refuseUnknown(table);
+                }
                 plan.intent = Intent.LIST;
                 return new Planned(plan);
             }
@@ -2805,7 +2821,8 @@ final class Planner {
                     "average order value",
                     "aov"),
             new Derived(List.of("return on ad spend", "roas"), "ROAS", "roas"),
-            new Derived(List.of("cost per mille", "cpm"), "CPM", "cpm"));
+            new Derived(List.of("cost per mille", "cpm"), "CPM", "cpm"),
+            new Derived(List.of("annual recurring revenue", "arr"), "ARR", "arr"));
 
     /** Where an (unconsumed) phrase starts in the question, or -1. */
     private int phraseAt(String phrase) {
@@ -2866,6 +2883,16 @@ final class Planner {
             cost = spend;
         }
         return switch (kind) {
+            case "arr" -> {
+                ColumnInfo mrr = conceptColumn(table, "mrr");
+                yield mrr == null
+                        ? null
+                        : new Metric(
+                                name,
+                                "sum",
+                                new Metric.Binary('*', sum(mrr), new Metric.Constant(12)),
+                                Metric.Unit.CURRENCY);
+            }
             case "margin" ->
                 revenue == null || cost == null || revenue.equals(cost)
                         ? null
@@ -2924,9 +2951,9 @@ final class Planner {
                                 name,
                                 "ratio",
                                 new Metric.Binary(
-                                        '/',
-                                        new Metric.Binary('*', sum(spend), new Metric.CountRows()),
-                                        sum(impressions)),
+                                        '*',
+                                        new Metric.Binary('/', sum(spend), sum(impressions)),
+                                        new Metric.Constant(1000)),
                                 Metric.Unit.CURRENCY);
         };
     }

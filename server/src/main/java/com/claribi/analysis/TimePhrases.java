@@ -308,6 +308,27 @@ final class TimePhrases {
             if (y != null) {
                 return fixed(i, yearAt + 1, monthWindow(YearMonth.of(y, month)));
             }
+            if (day != null && day >= 1 && day <= 31) {
+                // "march 1" without a year: the most recent one ("from march 1 to march 7, 2025" takes
+                // the second date's year when the two are joined)
+                int dayOfMonth = day;
+                return new Found(i, i + 2, true, anchor -> {
+                    // the latest such date not after the anchor (February 29 looks back to a leap year)
+                    LocalDate date = null;
+                    for (int year = anchor.getYear(); date == null && year > anchor.getYear() - 8; year--) {
+                        date = safeDate(year, month, dayOfMonth);
+                        if (date != null && date.isAfter(anchor)) {
+                            date = null;
+                        }
+                    }
+                    if (date == null) {
+                        date = YearMonth.of(anchor.getYear() - 1, month).atEndOfMonth();
+                    }
+                    return withReading(
+                            labelled(date, date, Window.Unit.DAY, null),
+                            "'" + cap(month) + " " + dayOfMonth + "' without a year read as the most recent, " + date);
+                });
+            }
             return new Found(i, i + 1, true, anchor -> {
                 YearMonth candidate = YearMonth.of(anchor.getYear(), month);
                 if (candidate.atDay(1).isAfter(anchor)) {
@@ -472,6 +493,24 @@ final class TimePhrases {
                                 YearMonth month = YearMonth.from(left.start())
                                         .withYear(right.start().getYear());
                                 left = monthWindow(month);
+                            }
+                            if (left.unit() == Window.Unit.DAY
+                                    && right.unit() == Window.Unit.DAY
+                                    && a.relative()
+                                    && !b.relative()) {
+                                // "from march 1 to march 7, 2025": the first day takes the second's year, or
+                                // the year before when it would fall after the second
+                                LocalDate day = safeDate(
+                                        right.start().getYear(),
+                                        left.start().getMonth(),
+                                        left.start().getDayOfMonth());
+                                if (day != null && day.isAfter(right.start())) {
+                                    // "from december 20 to january 5, 2025": the year before
+                                    day = safeDate(day.getYear() - 1, day.getMonth(), day.getDayOfMonth());
+                                }
+                                if (day != null) {
+                                    left = labelled(day, day, Window.Unit.DAY, null);
+                                }
                             }
                             if (right.end().isBefore(left.start())) {
                                 Window swap = left;

@@ -45,6 +45,15 @@ class TimePhrasesTest {
         reads("orders in the first week of December 2025", "2025-12-01", "2025-12-07", "2025-12-01 to 2025-12-07");
         reads("orders in the third week of march 2024", "2024-03-15", "2024-03-21", null);
         reads("orders in the last week of February 2024", "2024-02-23", "2024-02-29", null);
+        reads("daily revenue from March 1 to March 7, 2025", "2025-03-01", "2025-03-07", null);
+        reads("revenue from december 20 to january 5, 2025", "2024-12-20", "2025-01-05", null);
+    }
+
+    @Test
+    void aDayWithoutAYearIsTheMostRecentOne() {
+        reads("revenue on March 3", "2025-03-03", "2025-03-03", null);
+        reads("revenue on January 10", "2026-01-10", "2026-01-10", null);
+        reads("revenue on February 29", "2024-02-29", "2024-02-29", null);
     }
 
     @Test
