@@ -46,7 +46,8 @@ final class LlmTools {
             "conversion_rate", "conversion rate",
             "aov", "average order value",
             "roas", "ROAS",
-            "cpm", "CPM");
+            "cpm", "CPM",
+            "arr", "ARR");
 
     private static String derivedKind(String key) {
         return key.equals("conversion_rate") ? "cvr" : key;
