@@ -58,12 +58,14 @@ final class Answerer {
 
     private String metricLabel() {
         String name = plan.metric.name();
+        boolean date =
+                plan.metric.expr() instanceof Metric.Agg agg && agg.column().role() == ColumnRole.TIME;
         return switch (plan.metric.aggregation()) {
             case "sum" -> plan.metric.expr() instanceof Metric.Agg ? "total " + name : name;
             case "avg" -> "average " + name;
             case "median" -> "median " + name;
-            case "min" -> "minimum " + name;
-            case "max" -> "maximum " + name;
+            case "min" -> (date ? "earliest " : "minimum ") + name;
+            case "max" -> (date ? "latest " : "maximum ") + name;
             case "count_distinct" -> "number of distinct " + name;
             case "count" -> "number of " + name;
             default -> name;
@@ -206,6 +208,12 @@ final class Answerer {
                 .anyMatch(f ->
                         f.column().role() == ColumnRole.IDENTIFIER || f.column().role() == ColumnRole.TEXT);
         Object value = scalar(plan.window, plan.filters, lookup ? "lookup" : "aggregate", baseArguments());
+        // "when was the most recent order": a date, answered as an ISO date, not as a number
+        boolean date =
+                plan.metric.expr() instanceof Metric.Agg agg && agg.column().role() == ColumnRole.TIME;
+        if (date && value != null) {
+            value = String.valueOf(value);
+        }
         String label = Format.capitalize(metricLabel()) + scope();
         String text;
         if (value == null) {
@@ -217,10 +225,11 @@ final class Answerer {
                     + (plan.window != null && plan.window.end().isBefore(java.time.LocalDate.now()) ? " was " : " is ")
                     + format(value) + ".";
         }
-        Table table = new Table(List.of(new Column(plan.metric.name(), "number")), List.of(listOf(value)));
+        Table table =
+                new Table(List.of(new Column(plan.metric.name(), date ? "date" : "number")), List.of(listOf(value)));
         return new Answer(
                 text,
-                new Result("number", value),
+                new Result(date ? "category" : "number", value),
                 headline(label, value),
                 table,
                 null,

@@ -198,6 +198,7 @@ final class FollowUps {
                 "number of " + (metric.name().equals("rows") ? Planner.tableNoun(table) : metric.name());
             case Metric.Binary binary -> metric.name();
             case Metric.Constant constant -> metric.name();
+            case Metric.SumProduct product -> metric.name();
         };
     }
 

@@ -37,17 +37,18 @@ final class LlmTools {
     }
 
     /** Derived metrics the model may name instead of a column (see {@link Planner#buildDerived}). */
-    static final Map<String, String> DERIVED = Map.of(
-            "margin", "margin",
-            "profit", "profit",
-            "ctr", "CTR",
-            "cpc", "CPC",
-            "cpa", "CPA",
-            "conversion_rate", "conversion rate",
-            "aov", "average order value",
-            "roas", "ROAS",
-            "cpm", "CPM",
-            "arr", "ARR");
+    static final Map<String, String> DERIVED = Map.ofEntries(
+            Map.entry("margin", "margin"),
+            Map.entry("profit", "profit"),
+            Map.entry("ctr", "CTR"),
+            Map.entry("cpc", "CPC"),
+            Map.entry("cpa", "CPA"),
+            Map.entry("conversion_rate", "conversion rate"),
+            Map.entry("aov", "average order value"),
+            Map.entry("roas", "ROAS"),
+            Map.entry("cpm", "CPM"),
+            Map.entry("arr", "ARR"),
+            Map.entry("inventory_value", "inventory value"));
 
     private static String derivedKind(String key) {
         return key.equals("conversion_rate") ? "cvr" : key;

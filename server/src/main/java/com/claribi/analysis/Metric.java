@@ -72,6 +72,19 @@ record Metric(String name, String aggregation, Expr expr, Unit unit) {
         }
     }
 
+    /** SUM(left × right): "the value of our inventory" is each row's price times its stock, summed. */
+    record SumProduct(ColumnInfo left, ColumnInfo right) implements Expr {
+        @Override
+        public String sql(Function<ColumnInfo, String> quote) {
+            return "SUM(CAST(" + quote.apply(left) + " AS DOUBLE) * " + quote.apply(right) + ")";
+        }
+
+        @Override
+        public List<ColumnInfo> columns() {
+            return List.of(left, right);
+        }
+    }
+
     /** op is '-', '*' or '/'; division by zero gives NULL. */
     record Binary(char op, Expr left, Expr right) implements Expr {
         @Override
@@ -176,6 +189,7 @@ record Metric(String name, String aggregation, Expr expr, Unit unit) {
             case CountRows rows -> true;
             case Binary binary -> binary.op() == '-';
             case Constant constant -> false;
+            case SumProduct product -> true;
         };
     }
 }

@@ -1063,6 +1063,8 @@ final class Planner {
         private boolean groupedByCue;
         /** "average revenue per customer": the many-valued column the total is shared out over. */
         private ColumnInfo perEntity;
+        /** "rank the regions by revenue": all values in order, not the top 5. */
+        private boolean ranked;
 
         private boolean countCue() {
             return hasSequence("how", "many")
@@ -1365,6 +1367,19 @@ final class Planner {
                                 "'" + table.name() + "' has no column matching '" + unknown + "' to group by.", table);
                     }
                 }
+            }
+            // "rank the regions by revenue", "sort products by units": every value, in order
+            int rankVerb = indexOf("rank", "ranked", "ranking", "sort", "sorted");
+            Span rankedSpan = rankVerb >= 0 ? spanAfter(rankVerb + 1, 2) : null;
+            if (rankedSpan != null
+                    && rankedSpan.isColumn()
+                    && !dimensionSpans.contains(rankedSpan)
+                    && column(rankedSpan, ColumnRole.DIMENSION, ColumnRole.IDENTIFIER) != null
+                    && column(rankedSpan, ColumnRole.DIMENSION, ColumnRole.IDENTIFIER)
+                                    .role()
+                            != ColumnRole.MEASURE) {
+                dimensionSpans.add(rankedSpan);
+                ranked = true;
             }
             groupedByCue = !dimensionSpans.isEmpty();
             // "did any campaign spend more than 200,000": a yes/no question about groups' totals
@@ -1674,6 +1689,25 @@ final class Planner {
                 ColumnInfo units = conceptColumn(table, "quantity");
                 metric = Metric.of("sum", units);
                 plan.notes.add("'How many … sold' read as the total of " + units.name() + ".");
+            }
+            int dateWord = -1;
+            for (int i = 0; i < tokens.size() && dateWord < 0; i++) {
+                if (!consumed[i] && isWord(i, "first", "earliest", "oldest", "latest", "last", "newest", "recent")) {
+                    dateWord = i;
+                }
+            }
+            boolean timeNamed = spans.stream()
+                    .anyMatch(span ->
+                            span.isColumn() && column(span, ColumnRole.TIME).role() == ColumnRole.TIME);
+            if (metric == null
+                    && !countCue
+                    && dateWord >= 0
+                    && (word(0).equals("when") || timeNamed)
+                    && timeColumn(table) != null) {
+                // "when was the most recent order", "what was the earliest order date": the date itself
+                ColumnInfo time = timeColumn(table);
+                boolean earliest = isWord(dateWord, "first", "earliest", "oldest");
+                metric = Metric.of(earliest ? "min" : "max", time);
             }
             if (metric == null && !countCue && customerSpending() && defaultMeasure(table) != null) {
                 // "who spent the most on Nova Cameras": what buyers spend is the table's money measure
@@ -2136,6 +2170,7 @@ final class Planner {
                 case "aov" -> "it needs a revenue column";
                 case "roas" -> "it needs revenue and spend";
                 case "arr" -> "it needs a monthly recurring revenue (MRR) column";
+                case "inventory_value" -> "it needs a price and a stock quantity";
                 default -> "it needs spend and impressions";
             };
         }
@@ -2324,7 +2359,11 @@ final class Planner {
                 superDesc = true;
                 superAsc = false;
             }
-            if (has("bottom", "worst")) {
+            int least = indexOf("least");
+            if (has("bottom", "worst")
+                    || (least >= 0
+                            && isWord(least + 1, "popular", "expensive", "profitable", "successful", "common"))) {
+                // "the least popular product": "least" turns the adjective around
                 superAsc = true;
                 superDesc = false;
             }
@@ -2498,6 +2537,11 @@ final class Planner {
                     plan.intent = Intent.SHARE;
                     return new Planned(plan);
                 }
+            }
+            if (ranked && !plan.dimensions.isEmpty()) {
+                plan.intent = Intent.TOP_N;
+                plan.limit = topCount != null ? Math.max(1, Math.min(topCount, 1000)) : 1000;
+                return new Planned(plan);
             }
             if (!plan.dimensions.isEmpty()
                     && (topCount != null
@@ -2822,7 +2866,19 @@ final class Planner {
                     "aov"),
             new Derived(List.of("return on ad spend", "roas"), "ROAS", "roas"),
             new Derived(List.of("cost per mille", "cpm"), "CPM", "cpm"),
-            new Derived(List.of("annual recurring revenue", "arr"), "ARR", "arr"));
+            new Derived(List.of("annual recurring revenue", "arr"), "ARR", "arr"),
+            new Derived(
+                    List.of(
+                            "inventory value",
+                            "stock value",
+                            "value of our inventory",
+                            "value of the inventory",
+                            "value of inventory",
+                            "value of our stock",
+                            "value of the stock",
+                            "value of stock"),
+                    "inventory value",
+                    "inventory_value"));
 
     /** Where an (unconsumed) phrase starts in the question, or -1. */
     private int phraseAt(String phrase) {
@@ -2883,6 +2939,13 @@ final class Planner {
             cost = spend;
         }
         return switch (kind) {
+            case "inventory_value" -> {
+                ColumnInfo price = conceptColumn(table, "price");
+                ColumnInfo stock = conceptColumn(table, "stock");
+                yield price == null || stock == null || price.equals(stock)
+                        ? null
+                        : new Metric(name, "sum", new Metric.SumProduct(price, stock), Metric.Unit.CURRENCY);
+            }
             case "arr" -> {
                 ColumnInfo mrr = conceptColumn(table, "mrr");
                 yield mrr == null
