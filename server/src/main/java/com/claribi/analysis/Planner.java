@@ -1718,6 +1718,20 @@ final class Planner {
             if (metric == null && countCue) {
                 metric = Metric.rows(tableNoun(table));
             }
+            if (metric == null) {
+                // "signups in 2025 vs 2024": an event named by its date column (signup_date) is counted
+                for (Span span : spans) {
+                    if (span.isColumn()
+                            && column(span, ColumnRole.TIME).role() == ColumnRole.TIME
+                            && !isWord(span.from(), "date", "dates", "time", "day", "days", "week", "month", "year")
+                            && !tokens.get(span.from())
+                                    .text()
+                                    .equals(tokens.get(span.from()).stem())) {
+                        metric = Metric.rows(word(span.from()));
+                        break;
+                    }
+                }
+            }
             if (metric == null
                     && has("biggest", "largest", "top", "best", "leading", "smallest", "worst", "bottom")
                     && defaultMeasure(table) != null
@@ -2416,6 +2430,17 @@ final class Planner {
                 plan.notes.add("Read as total " + agg.column().name() + " divided by the number of distinct "
                         + perEntity.name() + " values.");
             }
+            if ((superDesc || superAsc)
+                    && has("single", "individual")
+                    && metric.expr() instanceof Metric.Agg agg
+                    && agg.fn().equals("sum")) {
+                // "which customer placed the largest single order": each group's largest row
+                boolean smallest = superAsc && !superDesc;
+                metric = Metric.of(smallest ? "min" : "max", agg.column());
+                plan.notes.removeIf(note -> note.startsWith("Ranked by sum of"));
+                plan.notes.add("Ranked by each group's " + (smallest ? "smallest" : "largest") + " single "
+                        + agg.column().name() + ".");
+            }
             plan.metric = metric;
             plan.grain = grain;
             plan.perGrain = perGrain;
@@ -2431,6 +2456,20 @@ final class Planner {
                 if (noun < tokens.size() && unknown.contains(word(noun))) {
                     return refuseUnknown(table);
                 }
+            }
+            int asked = -1;
+            if (isWord(0, "what", "whats")) {
+                asked = isWord(1, "is", "was", "are", "were", "s") ? 2 : 1;
+                asked += isWord(asked, "the", "our") ? 1 : 0;
+            }
+            String askedWord = asked > 0 ? word(asked) : "";
+            if (asked > 0
+                    && !yesNo
+                    && unknownWords(table).contains(askedWord)
+                    && STOP_WORDS.stream().noneMatch(w -> w.length() >= 4 && Text.distance(w, askedWord, 1) <= 1)) {
+                // "what is the weather impact on sales": the thing asked for is not in the data, whatever
+                // else the question names (a misspelt everyday word such as "totl" is not that)
+                return refuseUnknown(table);
             }
             if (!yesNo
                     && metric.expr() instanceof Metric.CountRows
