@@ -919,6 +919,14 @@ final class Planner {
         if (needsTime && table.columns().stream().noneMatch(c -> c.role() == ColumnRole.TIME)) {
             score -= 1.5;
         }
+        if (!timePhrases.isEmpty()
+                && has("biggest", "largest", "top", "best")
+                && mentions.stream().noneMatch(m -> m.column().role() == ColumnRole.MEASURE)
+                && transactional(table)) {
+            // "our biggest customer in 2025": ranking by what happened in a period is about the table
+            // of transactions, not a table of current states (a subscription's MRR today)
+            score += 0.5;
+        }
         return score;
     }
 
