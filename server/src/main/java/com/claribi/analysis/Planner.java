@@ -2701,6 +2701,18 @@ final class Planner {
                 plan.dimensions.clear();
                 return new Planned(plan);
             }
+            if (!plan.dimensions.isEmpty()
+                    && plan.dimensions.size() == 1
+                    && !groupedByCue
+                    && plan.metric.expr() instanceof Metric.CountRows
+                    && plan.table.rowCount() > 0
+                    && plan.dimensions.getFirst().distinctCount() >= plan.table.rowCount() * 0.95) {
+                // "customers who signed up in December 2024": a count per row-unique name would be 1
+                // for every group; the rows are counted instead
+                plan.dimensions.clear();
+                plan.intent = Intent.AGGREGATE;
+                return new Planned(plan);
+            }
             if (!plan.dimensions.isEmpty()) {
                 plan.intent = Intent.BREAKDOWN;
                 return new Planned(plan);
