@@ -113,9 +113,10 @@ final class Lexicon {
                         initialism(value).ifPresent(initials -> {
                             // "the UK", "US revenue", "UAE": the value's initials
                             boolean word = COMMON_WORDS.contains(initials);
-                            lexicon.add(word ? "the " + initials : initials, MatchKind.VALUE, column, value, 0.85);
+                            // (no plural form: "NPS" is not two "Nimbus Phone"s)
+                            lexicon.addKey(word ? "the " + initials : initials, MatchKind.VALUE, column, value, 0.85);
                             if (initials.equals("us")) {
-                                lexicon.add("usa", MatchKind.VALUE, column, value, 0.85);
+                                lexicon.addKey("usa", MatchKind.VALUE, column, value, 0.85);
                             }
                         });
                     } else if (words.getFirst().endsWith("ed")

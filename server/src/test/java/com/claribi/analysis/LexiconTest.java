@@ -38,6 +38,11 @@ class LexiconTest {
     }
 
     @Test
+    void initialsHaveNoPluralForm() {
+        assertThat(valuesIn("revenue in the UKs")).isEmpty();
+    }
+
+    @Test
     void initialsThatAreEverydayWordsCountOnlyAfterThe() {
         assertThat(valuesIn("revenue in the US")).containsExactly("United States");
         assertThat(valuesIn("what did Acme buy from us")).isEmpty();
