@@ -1355,6 +1355,12 @@ final class Planner {
                         timeGroup = true;
                         plan.timeColumn = column;
                         used.add(span);
+                        Grain named = grainOf(word(span.to()));
+                        if (named != null && grain == null && !consumed[Math.min(span.to(), tokens.size() - 1)]) {
+                            // "by signup year": that date column, at that grain
+                            grain = named;
+                            consume(span.to(), span.to() + 1);
+                        }
                     } else if (column.role() != ColumnRole.MEASURE && !dimensionSpans.contains(span)) {
                         dimensionSpans.add(span);
                     } else {
@@ -1413,6 +1419,8 @@ final class Planner {
                 int at = which + 1;
                 while (at < tokens.size()
                         && (isWord(at, "was", "were", "is", "are", "our", "the", "my", "your", "their")
+                                // "what's the most common industry among churned customers"
+                                || (isWord(at, "common", "frequent", "usual") && isWord(at - 1, "most", "least"))
                                 || SUPERLATIVE_DESC.contains(word(at))
                                 || SUPERLATIVE_ASC.contains(word(at))
                                 || (word(at).endsWith("ing") && spanAt(at) == null))) {
