@@ -56,10 +56,14 @@ final class Answerer {
 
     // ---------------------------------------------------------------- descriptions
 
+    /** Whether the metric is a date column's earliest or latest value ("when was the most recent order"). */
+    private boolean dateMetric() {
+        return plan.metric.expr() instanceof Metric.Agg agg && agg.column().role() == ColumnRole.TIME;
+    }
+
     private String metricLabel() {
         String name = plan.metric.name();
-        boolean date =
-                plan.metric.expr() instanceof Metric.Agg agg && agg.column().role() == ColumnRole.TIME;
+        boolean date = dateMetric();
         return switch (plan.metric.aggregation()) {
             case "sum" -> plan.metric.expr() instanceof Metric.Agg ? "total " + name : name;
             case "avg" -> "average " + name;
@@ -209,8 +213,7 @@ final class Answerer {
                         f.column().role() == ColumnRole.IDENTIFIER || f.column().role() == ColumnRole.TEXT);
         Object value = scalar(plan.window, plan.filters, lookup ? "lookup" : "aggregate", baseArguments());
         // "when was the most recent order": a date, answered as an ISO date, not as a number
-        boolean date =
-                plan.metric.expr() instanceof Metric.Agg agg && agg.column().role() == ColumnRole.TIME;
+        boolean date = dateMetric();
         if (date && value != null) {
             value = String.valueOf(value);
         }
@@ -774,33 +777,22 @@ final class Answerer {
             case EXISTS -> {
                 if (!plan.dimensions.isEmpty() && !plan.having.isEmpty()) {
                     // "did any campaign spend more than 200,000": the groups whose total passes
-                    List<Object> parameters = new ArrayList<>();
-                    Where where = QueryRunner.where(plan, plan.window, plan.filters);
-                    parameters.addAll(where.parameters());
-                    String dimension = QueryRunner.quote(plan.dimensions.getFirst());
-                    Step step = runner.run(
-                            "exists",
-                            arguments,
-                            "SELECT " + dimension + ", " + metricSql + " AS value FROM " + table + where.sql()
-                                    + " GROUP BY " + dimension + QueryRunner.having(plan, metricSql, parameters)
-                                    + " ORDER BY value DESC NULLS LAST, " + dimension,
-                            parameters,
-                            runner.rowCap());
+                    ColumnInfo dimension = plan.dimensions.getFirst();
+                    Step step = groupsPassing("exists", dimension, arguments);
                     answer = !step.rows().isEmpty();
-                    String noun = Lexicon.display(plan.dimensions.getFirst().name());
+                    String noun = Lexicon.display(dimension.name());
                     List<String> named = step.rows().stream()
                             .limit(5)
                             .map(row -> row.get(0) + " (" + format(row.get(1)) + ")")
                             .toList();
                     text = answer
-                            ? "Yes: " + step.rows().size() + " " + noun
-                                    + (step.rows().size() == 1 ? "" : "s")
+                            ? "Yes: " + step.rows().size() + " " + (step.rows().size() == 1 ? noun : plural(noun))
                                     + " had " + metricLabel() + scope() + " " + havingText() + ": "
                                     + String.join(", ", named) + (step.rows().size() > 5 ? " and more" : "") + "."
                             : "No: no " + noun + " had " + metricLabel() + scope() + " " + havingText() + ".";
                     resultTable = new Table(
                             List.of(
-                                    new Column(plan.dimensions.getFirst().name(), "string"),
+                                    new Column(dimension.name(), QueryRunner.wireType(dimension.type())),
                                     new Column(plan.metric.name(), "number")),
                             step.rows());
                     break;
@@ -932,24 +924,30 @@ final class Answerer {
         };
     }
 
-    private Answer list() {
-        ColumnInfo dim = plan.dimensions.getFirst();
-        String q = QueryRunner.quote(dim);
+    /** The values of {@code dimension} whose metric passes the plan's group conditions, largest first. */
+    private Step groupsPassing(String tool, ColumnInfo dimension, Map<String, Object> arguments) {
         List<Object> parameters = new ArrayList<>();
         Where where = QueryRunner.where(plan, plan.window, plan.filters);
         parameters.addAll(where.parameters());
+        String q = QueryRunner.quote(dimension);
+        return runner.run(
+                tool,
+                arguments,
+                "SELECT " + q + ", " + metricSql + " AS value FROM " + table + where.sql() + " GROUP BY " + q
+                        + QueryRunner.having(plan, metricSql, parameters) + " ORDER BY value DESC NULLS LAST, " + q,
+                parameters,
+                runner.rowCap());
+    }
+
+    private Answer list() {
+        ColumnInfo dim = plan.dimensions.getFirst();
+        String q = QueryRunner.quote(dim);
+        Where where = QueryRunner.where(plan, plan.window, plan.filters);
         Step step;
         Map<String, Object> arguments = baseArguments();
         boolean withMetric = !plan.having.isEmpty();
         if (withMetric) {
-            String having = QueryRunner.having(plan, metricSql, parameters);
-            step = runner.run(
-                    "list_values",
-                    arguments,
-                    "SELECT " + q + ", " + metricSql + " AS value FROM " + table + where.sql() + " GROUP BY " + q
-                            + having + " ORDER BY value DESC NULLS LAST, " + q,
-                    parameters,
-                    runner.rowCap());
+            step = groupsPassing("list_values", dim, arguments);
         } else {
             arguments.remove("metric");
             arguments.remove("aggregation");
@@ -957,7 +955,7 @@ final class Answerer {
                     "list_values",
                     arguments,
                     "SELECT DISTINCT " + q + " FROM " + table + where.sql() + " ORDER BY " + q,
-                    parameters,
+                    where.parameters(),
                     runner.rowCap());
         }
         capNote(step);

@@ -1176,9 +1176,14 @@ final class Planner {
         }
 
         private String phrase(Span span) {
+            return phrase(span.from(), span.to());
+        }
+
+        /** The question's words [from, to), as said. */
+        private String phrase(int from, int to) {
             StringBuilder text = new StringBuilder();
-            for (int i = span.from(); i < span.to(); i++) {
-                text.append(i > span.from() ? " " : "").append(word(i));
+            for (int i = from; i < to; i++) {
+                text.append(i > from ? " " : "").append(word(i));
             }
             return text.toString();
         }
@@ -1249,11 +1254,8 @@ final class Planner {
                     plan.filters.add(new Condition(column, op, List.of(0.0)));
                     filterTargets.add(span);
                     used.add(span);
-                    StringBuilder said = new StringBuilder(word(i));
-                    for (int k = i + 1; k < span.to(); k++) {
-                        said.append(' ').append(word(k));
-                    }
-                    plan.notes.add("'" + said + "' was read as " + column.name() + (op == Op.GT ? " > 0." : " = 0."));
+                    plan.notes.add("'" + phrase(i, span.to()) + "' was read as " + column.name()
+                            + (op == Op.GT ? " > 0." : " = 0."));
                 }
             }
             // 2b. "stock below (the) reorder level": a row filter between two measure columns
@@ -1388,7 +1390,6 @@ final class Planner {
             if (rankedSpan != null
                     && rankedSpan.isColumn()
                     && !dimensionSpans.contains(rankedSpan)
-                    && column(rankedSpan, ColumnRole.DIMENSION, ColumnRole.IDENTIFIER) != null
                     && column(rankedSpan, ColumnRole.DIMENSION, ColumnRole.IDENTIFIER)
                                     .role()
                             != ColumnRole.MEASURE) {
@@ -1402,11 +1403,7 @@ final class Planner {
             Span anyGroup = yesNo && any >= 0 && numerics.size() == 1 && !has("single", "once", "daily", "one")
                     ? spanAt(any + 1)
                     : null;
-            if (anyGroup != null
-                    && anyGroup.isColumn()
-                    && dimensionSpans.isEmpty()
-                    && !perRow(table, anyGroup)
-                    && column(anyGroup, ColumnRole.DIMENSION, ColumnRole.IDENTIFIER) != null) {
+            if (anyGroup != null && anyGroup.isColumn() && dimensionSpans.isEmpty() && !perRow(table, anyGroup)) {
                 dimensionSpans.add(anyGroup);
             } else {
                 anyGroup = null;
@@ -1706,20 +1703,8 @@ final class Planner {
                 metric = Metric.of("sum", units);
                 plan.notes.add("'How many … sold' read as the total of " + units.name() + ".");
             }
-            int dateWord = -1;
-            for (int i = 0; i < tokens.size() && dateWord < 0; i++) {
-                if (!consumed[i] && isWord(i, "first", "earliest", "oldest", "latest", "last", "newest", "recent")) {
-                    dateWord = i;
-                }
-            }
-            boolean timeNamed = spans.stream()
-                    .anyMatch(span ->
-                            span.isColumn() && column(span, ColumnRole.TIME).role() == ColumnRole.TIME);
-            if (metric == null
-                    && !countCue
-                    && dateWord >= 0
-                    && (word(0).equals("when") || timeNamed)
-                    && timeColumn(table) != null) {
+            int dateWord = metric == null && !countCue ? askedDateWord() : -1;
+            if (dateWord >= 0 && timeColumn(table) != null) {
                 // "when was the most recent order", "what was the earliest order date": the date itself
                 ColumnInfo time = timeColumn(table);
                 boolean earliest = isWord(dateWord, "first", "earliest", "oldest");
@@ -2033,6 +2018,24 @@ final class Planner {
                 }
             }
             return false;
+        }
+
+        /**
+         * Where "first / earliest / latest / last / …" stands when the question asks for a date ("when
+         * was the most recent order", "what was the earliest order date"), else -1. A word taken by a
+         * time phrase ("last month") does not count.
+         */
+        private int askedDateWord() {
+            boolean asksDate = word(0).equals("when")
+                    || spans.stream()
+                            .anyMatch(span -> span.isColumn()
+                                    && column(span, ColumnRole.TIME).role() == ColumnRole.TIME);
+            for (int i = 0; asksDate && i < tokens.size(); i++) {
+                if (!consumed[i] && isWord(i, "first", "earliest", "oldest", "latest", "last", "newest", "recent")) {
+                    return i;
+                }
+            }
+            return -1;
         }
 
         /** Whether the span says a word of the column's own name, not only one of its synonyms. */
