@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -34,6 +33,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -355,16 +355,15 @@ public final class Analyses implements AutoCloseable {
             Job job) {
         synchronized (job) {
             try {
-                return jdbi.inTransaction(handle -> {
+                View stored = jdbi.inTransaction(handle -> {
                     Usage.Meter meter = plans.consume(handle, workspaceId, Quota.AI_CREDITS, 1);
-                    View view = view(
-                            id,
-                            AnalysisPayload.of(
-                                    id, question, answered, 1, (int) Math.min(Integer.MAX_VALUE, meter.remaining())),
-                            answered);
+                    int remaining = (int) Math.min(Integer.MAX_VALUE, meter.remaining());
+                    View view = view(id, AnalysisPayload.of(id, question, answered, 1, remaining));
                     write(handle, workspaceId, view, question, job);
                     return view;
                 });
+                // the chart has been drawing on another thread meanwhile; it is not stored (see stored())
+                return new View(stored.id(), stored.status(), stored.payload(), answered.chartPng());
             } catch (ClariException e) {
                 if (e.code() != ErrorCode.QUOTA_EXCEEDED) {
                     throw e;
@@ -543,11 +542,10 @@ public final class Analyses implements AutoCloseable {
             return;
         }
         handle.createUpdate("UPDATE analyses SET status = :status, payload_json = :payload,"
-                        + " chart_png_base64 = :png, credits_used = :credits, updated_at = :now"
+                        + " credits_used = :credits, updated_at = :now"
                         + " WHERE workspace_id = :workspace AND id = :id")
                 .bind("status", view.status())
                 .bind("payload", json.writeValueAsString(view.payload()))
-                .bind("png", pngText(view))
                 .bind("credits", view.payload().path("credits_used").asInt(0))
                 .bind("now", OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
                 .bind("workspace", workspaceId)
@@ -557,41 +555,54 @@ public final class Analyses implements AutoCloseable {
 
     private void insert(org.jdbi.v3.core.Handle handle, String workspaceId, View view, String question, Job job) {
         handle.createUpdate("INSERT INTO analyses (id, workspace_id, question, data_source_ids, status,"
-                        + " payload_json, chart_png_base64, credits_used, created_at, updated_at)"
-                        + " VALUES (:id, :workspace, :question, :sources, :status, :payload, :png, :credits,"
-                        + " :created, :now)")
+                        + " payload_json, credits_used, created_at, updated_at)"
+                        + " VALUES (:id, :workspace, :question, :sources, :status, :payload, :credits, :created, :now)")
                 .bind("id", view.id())
                 .bind("workspace", workspaceId)
                 .bind("question", question)
                 .bind("sources", String.join("\n", job.sourceIds))
                 .bind("status", view.status())
                 .bind("payload", json.writeValueAsString(view.payload()))
-                .bind("png", pngText(view))
                 .bind("credits", view.payload().path("credits_used").asInt(0))
                 .bind("created", job.createdAt)
                 .bind("now", OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
                 .execute();
     }
 
-    private static String pngText(View view) {
-        return view.chartPng().map(Base64.getEncoder()::encodeToString).orElse(null);
-    }
-
+    /**
+     * The stored analysis. Its chart is drawn again from the stored answer (chart spec and table):
+     * rows keep no PNG, so that storing an answer does not wait for its chart to be drawn.
+     */
     private Optional<View> stored(String workspaceId, String id) {
         if (id == null || !id.matches("an_[0-9a-z]{26}")) {
             return Optional.empty();
         }
         return jdbi.withHandle(handle -> handle.createQuery(
-                        "SELECT status, payload_json, chart_png_base64 FROM analyses"
-                                + " WHERE workspace_id = :workspace AND id = :id")
+                        "SELECT status, payload_json FROM analyses WHERE workspace_id = :workspace AND id = :id")
                 .bind("workspace", workspaceId)
                 .bind("id", id)
-                .map((rows, context) -> new View(
-                        id,
-                        rows.getString(1),
-                        (ObjectNode) json.readTree(rows.getString(2)),
-                        Optional.ofNullable(rows.getString(3)).map(Base64.getDecoder()::decode)))
+                .map((rows, context) -> {
+                    ObjectNode payload = (ObjectNode) json.readTree(rows.getString(2));
+                    return new View(id, rows.getString(1), payload, chartOf(payload));
+                })
                 .findOne());
+    }
+
+    private Optional<byte[]> chartOf(ObjectNode payload) {
+        JsonNode answer = payload.path("answer");
+        if (!answer.has("chart") || !answer.has("table")) {
+            return Optional.empty();
+        }
+        try {
+            return ChartRenderer.png(
+                    payload.path("question").asString(""), json.treeToValue(answer, AnalysisPayload.Answer.class));
+        } catch (RuntimeException e) {
+            // like a chart that fails to draw when asked: the stored answer is returned without image
+            log.warn(
+                    "stored analysis {}: its chart could not be read back",
+                    payload.path("id").asString(""));
+            return Optional.empty();
+        }
     }
 
     private View view(String id, AnalysisPayload payload) {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The analysis engine (issue 6): natural-language question → plan → DuckDB SQL → the §4 answer.
@@ -134,24 +135,11 @@ public final class AnalysisEngine {
                     trace.add(new ToolCall(
                             step.tool(), step.arguments(), step.rows().size(), step.ms()));
                 }
+                // drawn on another thread while the follow-ups are chosen and the caller stores the answer
+                CompletableFuture<Optional<byte[]>> chart = ChartRenderer.pngLater(question, answer);
                 List<String> followUps = FollowUps.after(plan, profiled, today, 4, lexicons, answerability);
-                long renderStart = System.nanoTime();
-                Optional<byte[]> png = answer.chart() == null || answer.table() == null
-                        ? Optional.empty()
-                        : ChartRenderer.png(
-                                answer.headline() == null
-                                        ? question
-                                        : answer.headline().label(),
-                                answer.chart(),
-                                answer.table());
-                if (png.isPresent()) {
-                    trace.add(new ToolCall(
-                            "render_chart",
-                            Map.of("type", answer.chart().type()),
-                            answer.table().rows().size(),
-                            (System.nanoTime() - renderStart) / 1_000_000));
-                }
-                return new AnalysisOutcome.Answered(answer, followUps, trace, List.of(plan.table.dataSourceId()), png);
+                return new AnalysisOutcome.Answered(
+                        answer, followUps, trace, List.of(plan.table.dataSourceId()), chart);
             }
         }
     }

@@ -3,6 +3,7 @@ package com.claribi.analysis;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What {@link AnalysisEngine#analyze} produced: an answer, or an honest refusal that explains why
@@ -18,21 +19,27 @@ public sealed interface AnalysisOutcome {
     List<String> dataSourcesUsed();
 
     /**
-     * @param chartPng the chart rendered as PNG, when the answer has a chart
+     * @param chart the chart being rendered as PNG (empty when the answer has no chart), started
+     *     when the answer was known so that it draws while the caller stores the answer
      */
     record Answered(
             AnalysisPayload.Answer answer,
             List<String> followUpQuestions,
             List<AnalysisPayload.ToolCall> toolTrace,
             List<String> dataSourcesUsed,
-            Optional<byte[]> chartPng)
+            CompletableFuture<Optional<byte[]>> chart)
             implements AnalysisOutcome {
         public Answered {
             Objects.requireNonNull(answer, "answer");
             followUpQuestions = List.copyOf(followUpQuestions);
             toolTrace = List.copyOf(toolTrace);
             dataSourcesUsed = List.copyOf(dataSourcesUsed);
-            Objects.requireNonNull(chartPng, "chartPng");
+            Objects.requireNonNull(chart, "chart");
+        }
+
+        /** The chart as PNG, when the answer has one, waiting for its rendering to end. */
+        public Optional<byte[]> chartPng() {
+            return chart.join();
         }
     }
 

@@ -124,7 +124,18 @@ class AnalysesTest {
             assertThat(stored.payload().toString()).isEqualTo(answered.payload().toString());
             assertThat(stored.chartPng()).isPresent();
             assertThat(stored.chartPng().get()).isEqualTo(answered.chartPng().orElseThrow());
-            assertThat(used(application, acme.workspaceId())).isEqualTo(1);
+            // rows keep no PNG: reading one draws the same chart again from the stored answer
+            for (String question : List.of("monthly revenue trend", "share of revenue by region")) {
+                Analyses.View drawn = analyses.run(
+                        acme.workspaceId(), question, List.of(), Duration.ofSeconds(30), Analyses.Watcher.NONE);
+                assertThat(drawn.chartPng()).as(question).isPresent();
+                assertThat(analyses.get(acme.workspaceId(), drawn.id(), Duration.ZERO, Analyses.Watcher.NONE)
+                                .chartPng())
+                        .as(question)
+                        .hasValueSatisfying(png ->
+                                assertThat(png).isEqualTo(drawn.chartPng().orElseThrow()));
+            }
+            assertThat(used(application, acme.workspaceId())).isEqualTo(3);
             assertThat(analyses.asked(acme.workspaceId(), answered.id()))
                     .hasValueSatisfying(asked -> assertThat(asked.question()).isEqualTo("revenue by region"));
 
@@ -141,7 +152,7 @@ class AnalysesTest {
                             .status())
                     .as("stored, not only held in memory")
                     .isEqualTo("completed");
-            assertThat(used(application, acme.workspaceId())).isEqualTo(2);
+            assertThat(used(application, acme.workspaceId())).isEqualTo(4);
         }
     }
 
