@@ -29,7 +29,7 @@ final class Lexicon {
      * also found by the others (a "sales" column answers "revenue"), at a lower score than its name.
      */
     static final List<List<String>> SYNONYMS = List.of(
-            List.of("revenue", "sales", "amount", "turnover", "income", "gmv", "takings", "earnings", "sale"),
+            List.of("revenue", "rev", "sales", "amount", "turnover", "income", "gmv", "takings", "earnings", "sale"),
             List.of("cost", "costs", "expense", "expenses", "cogs", "spending", "expenditure"),
             List.of("spend", "spending", "spent", "budget", "ad spend"),
             List.of("quantity", "qty", "units", "unit sold", "units sold", "volume", "items", "pieces"),
