@@ -9,12 +9,14 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.PieChart;
@@ -46,13 +48,13 @@ final class ChartRenderer {
     /** Sample charts drawn at start: the JIT compiles the paint path within a few hundred charts. */
     private static final int WARM_UP_CHARTS = 400;
 
-    private static final java.util.concurrent.atomic.AtomicBoolean WARMING =
-            new java.util.concurrent.atomic.AtomicBoolean();
+    private static final AtomicBoolean WARMING = new AtomicBoolean();
 
     /**
      * Two long-lived daemon threads: rendering is short and CPU-bound, the analysis executor bounds
      * how many answers wait for a chart, and a thread kept warm draws faster than a new virtual
-     * thread each time (6–8 ms against 6.5–10.7 ms a chart in bench/analysis, 2 vCPUs).
+     * thread each time (6–8 ms against 6.5–10.7 ms a chart in bench/analysis, 2 vCPUs). The start-up
+     * warm-up runs on one of them.
      */
     private static final Executor RENDERER = Executors.newFixedThreadPool(
             2, Thread.ofPlatform().daemon().name("chart-", 0).factory());
@@ -60,19 +62,15 @@ final class ChartRenderer {
     private ChartRenderer() {}
 
     /**
-     * Draws sample bar, line and pie charts on a background daemon thread, once per process. A cold
-     * renderer takes 10–12 ms a chart against 4–5 ms once compiled, and compiling takes a few hundred
-     * charts: without this the first users after a start wait for the JIT. It costs ≈ 2 s of one core
-     * in the background.
+     * Draws sample bar, line and pie charts on one of the rendering threads, once per process. A
+     * cold renderer takes 10–12 ms a chart against 4–5 ms once compiled, and compiling takes a few
+     * hundred charts: without this the first users after a start wait for the JIT. It costs ≈ 2 s of
+     * one core in the background.
      */
     static void warmUpInBackground() {
-        if (!WARMING.compareAndSet(false, true)) {
-            return;
+        if (WARMING.compareAndSet(false, true)) {
+            RENDERER.execute(() -> warmUp(WARM_UP_CHARTS));
         }
-        Thread thread = new Thread(() -> warmUp(WARM_UP_CHARTS), "chart-warm-up");
-        thread.setDaemon(true);
-        thread.setPriority(Thread.MIN_PRIORITY);
-        thread.start();
     }
 
     /** Renders {@code charts} sample charts of the three kinds answers use; returns the bytes drawn. */
@@ -190,7 +188,7 @@ final class ChartRenderer {
         if (chart.y().size() >= 2
                 && columnIndex(table, chart.y().get(1)) >= 0
                 && !chart.y().get(1).equals("share")) {
-            for (String series : new java.util.LinkedHashSet<>(chart.y())) {
+            for (String series : new LinkedHashSet<>(chart.y())) {
                 // XChart refuses a series name used twice
                 int y = columnIndex(table, series);
                 List<String> xs = new ArrayList<>();
