@@ -31,7 +31,7 @@ final class Answerer {
         this.plan = plan;
         this.runner = runner;
         this.notes.addAll(plan.notes);
-        this.table = QueryRunner.quoteTable(plan.table.table());
+        this.table = QueryRunner.from(plan);
         this.metricSql = plan.metric.expr().sql(QueryRunner::quote);
     }
 
@@ -735,11 +735,14 @@ final class Answerer {
     }
 
     private Answer shareOfFiltered() {
-        List<Condition> valueFilters = plan.filters.stream()
+        List<Condition> candidates =
+                plan.filters.stream().filter(f -> !plan.shareBase.contains(f)).toList();
+        List<Condition> named = candidates.stream()
                 .filter(f -> f.op() == Plan.Op.EQ || f.op() == Plan.Op.IN || f.op() == Plan.Op.NE)
                 .filter(f -> f.column().role() != ColumnRole.MEASURE)
-                .filter(f -> !plan.shareBase.contains(f))
                 .toList();
+        // the part is the values named ("Online orders"), else the conditions ("orders with a discount")
+        List<Condition> valueFilters = named.isEmpty() ? candidates : named;
         List<Condition> rest =
                 plan.filters.stream().filter(f -> !valueFilters.contains(f)).toList();
         Map<String, Object> arguments = baseArguments();
@@ -749,7 +752,10 @@ final class Answerer {
                 ? p.doubleValue() / w.doubleValue()
                 : (whole instanceof Number ? 0.0 : null);
         String scopeOfWhole = filterPhrase(rest) + windowPhrase(plan.window);
-        String partText = filterPhrase(valueFilters).replaceFirst("^ for ", "");
+        String partText = (named.isEmpty()
+                        ? (plan.metric.expr() instanceof Metric.CountRows ? plan.metric.name() : "rows") + " with "
+                        : "")
+                + filterPhrase(valueFilters).replaceFirst("^ for ", "");
         String text = share == null
                 ? "There is no " + plan.metric.name() + scopeOfWhole + " to take a share of."
                 : Format.capitalize(partText) + " accounted for " + Format.percent(share) + " of " + metricLabel()

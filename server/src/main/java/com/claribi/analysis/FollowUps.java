@@ -199,6 +199,7 @@ final class FollowUps {
             case Metric.Binary binary -> metric.name();
             case Metric.Constant constant -> metric.name();
             case Metric.SumProduct product -> metric.name();
+            case Metric.Rate rate -> metric.name();
         };
     }
 

@@ -101,6 +101,30 @@ record Metric(String name, String aggregation, Expr expr, Unit unit) {
         }
     }
 
+    /**
+     * The share of rows meeting {@code part} ("churn rate": rows with status churned over all rows),
+     * computed per group like any other metric. The condition's values are bound parameters: the
+     * query reads from {@link QueryRunner#from}, which adds the condition as a boolean column
+     * {@value #PART_COLUMN}, so the metric's own SQL carries no value.
+     */
+    record Rate(List<Plan.Condition> part) implements Expr {
+        static final String PART_COLUMN = "__claribi_part";
+
+        Rate {
+            part = List.copyOf(part);
+        }
+
+        @Override
+        public String sql(Function<ColumnInfo, String> quote) {
+            return "AVG(CASE WHEN " + QueryRunner.quote(PART_COLUMN) + " THEN 1.0 ELSE 0.0 END)";
+        }
+
+        @Override
+        public List<ColumnInfo> columns() {
+            return part.stream().map(Plan.Condition::column).distinct().toList();
+        }
+    }
+
     private static final Set<String> CURRENCY_WORDS = Set.of(
             "revenue",
             "sale",
@@ -190,6 +214,7 @@ record Metric(String name, String aggregation, Expr expr, Unit unit) {
             case Binary binary -> binary.op() == '-';
             case Constant constant -> false;
             case SumProduct product -> true;
+            case Rate rate -> false;
         };
     }
 }

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The deterministic planner (docs/analysis.md): question → {@link Plan} without an LLM. It reads
@@ -622,14 +623,18 @@ final class Planner {
             }
             Grain unitGrain = grainOf(w);
             if (unitGrain != null && word(i + 1).equals("over") && grainOf(word(i + 2)) == unitGrain) {
-                overUnit = switch (unitGrain) {
-                    case DAY -> Window.Unit.DAY;
-                    case WEEK -> Window.Unit.WEEK;
-                    case MONTH -> Window.Unit.MONTH;
-                    case QUARTER -> Window.Unit.QUARTER;
-                    case YEAR -> Window.Unit.YEAR;
-                };
+                overUnit = unitOf(unitGrain);
                 consume(i, i + 3);
+                continue;
+            }
+            if (unitGrain != null
+                    && !consumed[i]
+                    && isWord(i - 1, "the")
+                    && isWord(i + 1, "before", "earlier")
+                    && (isWord(i - 2, "with", "to", "against", "vs", "versus", "and") || has("compare"))) {
+                // "compare spend last month with the month before": each period against the one before it
+                overUnit = unitOf(unitGrain);
+                consume(i - 1, i + 2);
                 continue;
             }
             Grain adjective = switch (w) {
@@ -718,6 +723,16 @@ final class Planner {
 
     /** "average daily spend", "average revenue per month": an average of per-period totals. */
     private Grain perGrain;
+
+    private static Window.Unit unitOf(Grain grain) {
+        return switch (grain) {
+            case DAY -> Window.Unit.DAY;
+            case WEEK -> Window.Unit.WEEK;
+            case MONTH -> Window.Unit.MONTH;
+            case QUARTER -> Window.Unit.QUARTER;
+            case YEAR -> Window.Unit.YEAR;
+        };
+    }
 
     private static Grain grainOf(String w) {
         return switch (Text.stem(w)) {
@@ -1223,6 +1238,19 @@ final class Planner {
             for (int i = 0; i + 1 < tokens.size(); i++) {
                 int at;
                 Op op;
+                ColumnInfo adjective = participleColumn(table, i);
+                if (adjective != null
+                        && (tableWords(table).contains(tokens.get(i + 1).stem())
+                                || ROW_NOUNS.contains(tokens.get(i + 1).stem()))) {
+                    // "discounted orders": the measure the adjective is made from is above zero
+                    Double min = adjective.min() == null ? null : parseDouble(adjective.min());
+                    if (min != null && min == 0.0) {
+                        plan.filters.add(new Condition(adjective, Op.GT, List.of(0.0)));
+                        consume(i, i + 1);
+                        plan.notes.add("'" + phrase(i, i + 2) + "' was read as " + adjective.name() + " > 0.");
+                    }
+                    continue;
+                }
                 if (isWord(i, "with", "had", "has", "have", "having", "got", "get")
                         && isWord(i + 1, "a", "an", "any")) {
                     at = i + 2;
@@ -1733,6 +1761,14 @@ final class Planner {
                     }
                 }
             }
+            int rateAt = indexOf("rate");
+            if (metric == null
+                    && rateAt > 0
+                    && spanAt(rateAt - 1) != null
+                    && spanAt(rateAt - 1).isValue()) {
+                // "churn rate": the share of rows with the value, so rows are what is measured
+                metric = Metric.rows(tableNoun(table));
+            }
             if (metric == null
                     && has("biggest", "largest", "top", "best", "leading", "smallest", "worst", "bottom")
                     && defaultMeasure(table) != null
@@ -1780,14 +1816,6 @@ final class Planner {
                 ColumnInfo column = defaultMeasure(table);
                 metric = Metric.of(Metric.additive(column) ? "sum" : "avg", column);
                 plan.notes.add("'How much' read as the " + metric.aggregation() + " of " + column.name() + ".");
-            }
-            int rateAt = indexOf("rate");
-            if (metric == null
-                    && rateAt > 0
-                    && spanAt(rateAt - 1) != null
-                    && spanAt(rateAt - 1).isValue()) {
-                // "churn rate": the share of rows with the value, so rows are what is measured
-                metric = Metric.rows(tableNoun(table));
             }
             if (metric == null && aggregationWord != null && aggregationWord.equals("count")) {
                 metric = Metric.rows(tableNoun(table));
@@ -2167,6 +2195,28 @@ final class Planner {
             for (Derived candidate : DERIVED) {
                 for (String phrase : candidate.phrases()) {
                     int at = phraseAt(phrase);
+                    int lastWord = at + Text.words(phrase).size() - 1;
+                    if (at < 0 && Text.words(phrase).contains("of")) {
+                        // "the value of our Garden inventory": values may stand before the last word
+                        List<String> words = Text.words(phrase);
+                        at = phraseAt(String.join(" ", words.subList(0, words.size() - 1)));
+                        lastWord = -1;
+                        for (int gap = 1; at >= 0 && gap <= 3 && lastWord < 0; gap++) {
+                            int end = at + words.size() - 1 + gap;
+                            boolean free = end < tokens.size();
+                            for (int k = at + words.size() - 1; free && k < end; k++) {
+                                free = !consumed[k]
+                                        && spanAt(k) != null
+                                        && spanAt(k).isValue();
+                            }
+                            if (free && !consumed[end] && tokens.get(end).stem().equals(Text.stem(words.getLast()))) {
+                                lastWord = end;
+                            }
+                        }
+                        if (lastWord < 0) {
+                            at = -1;
+                        }
+                    }
                     if (at < 0) {
                         continue;
                     }
@@ -2185,7 +2235,8 @@ final class Planner {
                     }
                     int length = Text.words(phrase).size();
                     derivedSpan = new int[] {at, at + length};
-                    consume(at, at + length);
+                    consume(at, at + length - 1);
+                    consume(lastWord, lastWord + 1);
                     plan.notes.add(candidate.name() + " computed as " + formula(metric) + ".");
                     return metric;
                 }
@@ -2290,7 +2341,7 @@ final class Planner {
                             + "); the phrase was read against the latest date in the data (" + dataEnd + ") instead"
                             + (reread.reading() != null ? ": " + reread.reading() : ", as " + reread.label()) + ".");
                     window = reread;
-                } else if (window.reading() != null) {
+                } else if (window.reading() != null && !(!windows.isEmpty() && periodBefore(found, window))) {
                     plan.notes.add(capitalize(window.reading()) + ".");
                 }
                 windows.add(window);
@@ -2301,7 +2352,15 @@ final class Planner {
             if (windows.size() >= 2) {
                 Window first = windows.get(0);
                 Window second = windows.get(1);
-                if (unitRank(second.unit()) > unitRank(first.unit())
+                TimePhrases.Found later = phrases.get(1);
+                if (periodBefore(later, second)) {
+                    // "Q3 2025 vs the prior quarter", "last month with the previous month": the
+                    // period before the first one named, not before today
+                    second = first.shiftBack(second.unit());
+                    plan.notes.add("'" + phrase(later.from(), later.to()) + "' read as " + second.label()
+                            + ", the " + second.unit().name().toLowerCase(java.util.Locale.ROOT) + " before "
+                            + first.label() + ".");
+                } else if (unitRank(second.unit()) > unitRank(first.unit())
                         && phrases.get(1).relative()) {
                     // "Q2 2025 vs last year": the same quarter a year earlier
                     second = first.shiftBack(second.unit());
@@ -2350,6 +2409,15 @@ final class Planner {
                 }
             }
             return null;
+        }
+
+        /** "the previous month" after another period: the period before that one, not before today. */
+        private boolean periodBefore(TimePhrases.Found found, Window window) {
+            boolean before = false;
+            for (int k = found.from(); k < found.to(); k++) {
+                before |= isWord(k, "previous", "prior", "preceding");
+            }
+            return before && found.relative() && window.unit() != Window.Unit.RANGE;
         }
 
         private String describe(Window window) {
@@ -2414,10 +2482,31 @@ final class Planner {
                             "distribution",
                             "split")
                     && !(metric != null && metric.unit() == Metric.Unit.PERCENT);
-            // "churn rate", "the return rate": the share of rows holding that value
+            // "churn rate", "the churn rate by country": the share of rows holding that value, a
+            // metric of its own, so it can be broken down, ranked and filtered like any other
             int rate = indexOf("rate");
             if (rate > 0 && spanAt(rate - 1) != null && spanAt(rate - 1).isValue() && metric != null) {
-                shareCue = !(metric.unit() == Metric.Unit.PERCENT);
+                ColumnInfo valueColumn = spanAt(rate - 1).best().column();
+                List<Condition> part = plan.filters.stream()
+                        .filter(f -> f.column().equals(valueColumn))
+                        .toList();
+                if (metric.expr() instanceof Metric.CountRows && !part.isEmpty()) {
+                    plan.filters.removeAll(part);
+                    String name = tokens.get(rate - 1).text() + " rate";
+                    metric = new Metric(name, "ratio", new Metric.Rate(part), Metric.Unit.PERCENT);
+                    String values = part.stream()
+                            .map(f -> (f.op() == Op.NE ? "not " : "")
+                                    + String.join(
+                                            " or ",
+                                            f.values().stream()
+                                                    .map(v -> "'" + v + "'")
+                                                    .toList()))
+                            .collect(Collectors.joining(" and "));
+                    plan.notes.add("'" + name + "' read as the share of " + tableNoun(table) + " with "
+                            + valueColumn.name() + " " + values + ".");
+                } else {
+                    shareCue = !(metric.unit() == Metric.Unit.PERCENT);
+                }
             }
             boolean compareCue = plan.compareWindow != null || overUnit != null;
             boolean comparative = has(
@@ -2949,6 +3038,21 @@ final class Planner {
                             "value of stock"),
                     "inventory value",
                     "inventory_value"));
+
+    /** The measure column a participle names ("discounted" for {@code discount}), or null. */
+    private ColumnInfo participleColumn(TableSchema table, int i) {
+        String word = word(i);
+        if (consumed[i] || word.length() < 6 || !word.endsWith("ed")) {
+            return null;
+        }
+        String base = word.substring(0, word.length() - 2);
+        for (ColumnInfo column : table.columns()) {
+            if (column.role() == ColumnRole.MEASURE && Text.words(column.name()).equals(List.of(base))) {
+                return column;
+            }
+        }
+        return null;
+    }
 
     /** Where an (unconsumed) phrase starts in the question, or -1. */
     private int phraseAt(String phrase) {

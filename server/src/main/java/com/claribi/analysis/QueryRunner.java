@@ -72,36 +72,33 @@ final class QueryRunner {
     /** A WHERE clause over a plan's filters and window, with the parameters it binds. */
     record Where(String sql, List<Object> parameters) {}
 
+    /**
+     * What a plan's queries read from: the table, or for a {@link Metric.Rate} the table with the
+     * rate's condition as one more boolean column. Its parameters come first in {@link #where}'s.
+     */
+    static String from(Plan plan) {
+        String table = quoteTable(plan.table.table());
+        if (!(plan.metric.expr() instanceof Metric.Rate rate)) {
+            return table;
+        }
+        List<String> parts = new ArrayList<>();
+        for (Condition condition : rate.part()) {
+            parts.add(condition(condition, new ArrayList<>()));
+        }
+        return "(SELECT *, (" + String.join(" AND ", parts) + ") AS " + quote(Metric.Rate.PART_COLUMN) + " FROM "
+                + table + ")";
+    }
+
     static Where where(Plan plan, Window window, List<Condition> filters) {
         List<String> parts = new ArrayList<>();
         List<Object> parameters = new ArrayList<>();
-        for (Condition condition : filters) {
-            String column = quote(condition.column());
-            switch (condition.op()) {
-                case EQ -> {
-                    parts.add(column + " = ?");
-                    parameters.add(condition.values().getFirst());
-                }
-                case NE -> {
-                    parts.add(column + " IS DISTINCT FROM ?");
-                    parameters.add(condition.values().getFirst());
-                }
-                case IN -> {
-                    parts.add(column + " IN ("
-                            + String.join(
-                                    ", ",
-                                    condition.values().stream().map(v -> "?").toList()) + ")");
-                    parameters.addAll(condition.values());
-                }
-                case BETWEEN -> {
-                    parts.add(column + " BETWEEN ? AND ?");
-                    parameters.addAll(condition.values());
-                }
-                default -> {
-                    parts.add(column + " " + condition.op().symbol + " ?");
-                    parameters.add(condition.values().getFirst());
-                }
+        if (plan.metric != null && plan.metric.expr() instanceof Metric.Rate rate) {
+            for (Condition condition : rate.part()) {
+                condition(condition, parameters);
             }
+        }
+        for (Condition condition : filters) {
+            parts.add(condition(condition, parameters));
         }
         for (Plan.ColumnComparison comparison : plan.columnComparisons) {
             parts.add(quote(comparison.left()) + " " + comparison.op().symbol + " " + quote(comparison.right()));
@@ -113,6 +110,36 @@ final class QueryRunner {
             parameters.add(window.end().plusDays(1).toString());
         }
         return new Where(parts.isEmpty() ? "" : " WHERE " + String.join(" AND ", parts), parameters);
+    }
+
+    /** One condition as SQL over its quoted column; its values are added to {@code parameters}. */
+    private static String condition(Condition condition, List<Object> parameters) {
+        String column = quote(condition.column());
+        switch (condition.op()) {
+            case EQ -> {
+                parameters.add(condition.values().getFirst());
+                return column + " = ?";
+            }
+            case NE -> {
+                parameters.add(condition.values().getFirst());
+                return column + " IS DISTINCT FROM ?";
+            }
+            case IN -> {
+                parameters.addAll(condition.values());
+                return column + " IN ("
+                        + String.join(
+                                ", ", condition.values().stream().map(v -> "?").toList())
+                        + ")";
+            }
+            case BETWEEN -> {
+                parameters.addAll(condition.values());
+                return column + " BETWEEN ? AND ?";
+            }
+            default -> {
+                parameters.add(condition.values().getFirst());
+                return column + " " + condition.op().symbol + " ?";
+            }
+        }
     }
 
     static String having(Plan plan, String metricSql, List<Object> parameters) {

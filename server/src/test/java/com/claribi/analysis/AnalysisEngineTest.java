@@ -275,6 +275,53 @@ class AnalysisEngineTest {
     }
 
     @Test
+    void aRateNamedByAValueIsTheShareOfRowsWithItInEachGroup() throws SQLException {
+        AnalysisOutcome outcome = ask("churn rate by country");
+        assertThat(outcome.answer().notes())
+                .contains("'churn rate' read as the share of subscriptions with status 'churned'.");
+        Map<Object, Double> expected = new java.util.HashMap<>();
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT country, COUNT(*) FILTER (WHERE status = 'churned')"
+                        + "::DOUBLE / COUNT(*) FROM subscriptions GROUP BY country")) {
+            while (result.next()) {
+                expected.put(result.getString(1), result.getDouble(2));
+            }
+        }
+        List<List<Object>> rows = outcome.answer().table().rows();
+        assertThat(rows).hasSize(expected.size());
+        for (List<Object> row : rows) {
+            assertThat(((Number) row.get(1)).doubleValue())
+                    .isCloseTo(expected.get(row.get(0)), org.assertj.core.data.Offset.offset(1e-9));
+        }
+        // a value named beside the rate narrows the whole, not the part
+        AnalysisOutcome germany = ask("What is the churn rate in Germany?");
+        assertThat(((Number) germany.answer().result().value()).doubleValue())
+                .isCloseTo(expected.get("Germany"), org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
+    void aRateOverAHostileValueBindsItAsAParameter() throws SQLException {
+        String hostile = "Lost'); DROP TABLE tickets; --";
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE tickets (team VARCHAR, state VARCHAR)");
+        }
+        try (var insert = connection.prepareStatement("INSERT INTO tickets VALUES (?, ?)")) {
+            String[][] rows = {{"North", hostile}, {"North", "won"}, {"South", hostile}, {"South", hostile}};
+            for (String[] row : rows) {
+                insert.setString(1, row[0]);
+                insert.setString(2, row[1]);
+                insert.execute();
+            }
+        }
+        TableSchema tickets = AnalysisEngine.describe(connection, "tickets", "ds_tickets", "Tickets");
+        AnalysisOutcome outcome = ENGINE.analyze(connection, hostile + " rate by team", List.of(tickets));
+        assertThat(outcome.answer().notes()).anySatisfy(note -> assertThat(note).contains("rate' read as the share"));
+        assertThat(outcome.answer().table().rows())
+                .containsExactlyInAnyOrder(List.of("North", 0.5), List.of("South", 1.0));
+        assertThat(count("SELECT COUNT(*) FROM tickets")).isEqualTo(4);
+    }
+
+    @Test
     void hostileColumnAndTableNamesAreQuoted() throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute(
