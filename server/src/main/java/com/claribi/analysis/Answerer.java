@@ -507,7 +507,7 @@ final class Answerer {
             List<Object> first = step.rows().getFirst();
             List<Object> last = step.rows().getLast();
             List<Object> peak = step.rows().stream()
-                    .filter(r -> r.get(1) != null)
+                    .filter(r -> r.get(1) instanceof Number)
                     .max((a, b) -> Double.compare(((Number) a.get(1)).doubleValue(), ((Number) b.get(1)).doubleValue()))
                     .orElse(first);
             String change = "";
@@ -527,10 +527,15 @@ final class Answerer {
                     + step.rows().stream().map(r -> r.get(0)).distinct().count() + " periods.";
             headline = headline(label, step.rows().getLast().get(valueIndex));
         }
-        Chart chart = Charts.line(
-                resultTable,
-                plan.dimensions.isEmpty() ? null : plan.dimensions.getFirst().name(),
-                plan.metric.name());
+        // dates per period ("the earliest order each day") are a table, not a line
+        Chart chart = dateMetric()
+                ? null
+                : Charts.line(
+                        resultTable,
+                        plan.dimensions.isEmpty()
+                                ? null
+                                : plan.dimensions.getFirst().name(),
+                        plan.metric.name());
         return new Answer(
                 text, new Result("table", null), headline, resultTable, chart, interpretation(dimensions), notes);
     }
@@ -988,7 +993,9 @@ final class Answerer {
                 new Result("list", values),
                 headline,
                 resultTable,
-                withMetric ? Charts.bar(resultTable, plan.dimensions, plan.metric.name(), false) : null,
+                withMetric && !values.isEmpty()
+                        ? Charts.bar(resultTable, plan.dimensions, plan.metric.name(), false)
+                        : null,
                 interpretation(dimensionNames()),
                 notes);
     }

@@ -573,6 +573,9 @@ final class Planner {
         return false;
     }
 
+    /** "churn rate", "churn %": after a value, the share of rows holding it. */
+    private static final String[] RATE_WORDS = {"rate", "percent", "percentage"};
+
     private int indexOf(String... words) {
         Set<String> set = Set.of(words);
         for (int i = 0; i < tokens.size(); i++) {
@@ -1761,7 +1764,7 @@ final class Planner {
                     }
                 }
             }
-            int rateAt = indexOf("rate");
+            int rateAt = indexOf(RATE_WORDS);
             if (metric == null
                     && rateAt > 0
                     && spanAt(rateAt - 1) != null
@@ -2217,7 +2220,8 @@ final class Planner {
                             at = -1;
                         }
                     }
-                    if (at < 0) {
+                    if (at < 0 || measureAt(lastWord + 1)) {
+                        // "average order quantity": the phrase is only the start of a measure's name
                         continue;
                     }
                     // a real column with that name wins over deriving it
@@ -2349,6 +2353,31 @@ final class Planner {
             if (!windows.isEmpty()) {
                 plan.window = windows.getFirst();
             }
+            if (windows.size() >= 2
+                    && phrases.get(1).from() == phrases.get(0).to()
+                    && phrases.get(0).relative()
+                    && windows.get(1).unit() == Window.Unit.YEAR
+                    && Set.of(Window.Unit.MONTH, Window.Unit.QUARTER, Window.Unit.HALF)
+                            .contains(windows.get(0).unit())) {
+                // "q3 last year", "h2 last yr": that part of the year named next, not two periods
+                Window part = windows.get(0);
+                while (part.start().getYear() > windows.get(1).start().getYear()) {
+                    part = part.shiftBack(Window.Unit.YEAR);
+                }
+                if (part.start().getYear() == windows.get(1).start().getYear()) {
+                    String first =
+                            "'" + phrase(phrases.get(0).from(), phrases.get(0).to()) + "'";
+                    String second =
+                            "'" + phrase(phrases.get(1).from(), phrases.get(1).to()) + "'";
+                    plan.notes.removeIf(
+                            note -> note.toLowerCase(java.util.Locale.ROOT).startsWith(first)
+                                    || note.toLowerCase(java.util.Locale.ROOT).startsWith(second));
+                    plan.notes.add("'"
+                            + phrase(phrases.get(0).from(), phrases.get(1).to()) + "' read as " + part.label() + ".");
+                    plan.window = part;
+                    windows = List.of(part);
+                }
+            }
             if (windows.size() >= 2) {
                 Window first = windows.get(0);
                 Window second = windows.get(1);
@@ -2409,6 +2438,55 @@ final class Planner {
                 }
             }
             return null;
+        }
+
+        /** Whether the metric counts the table's rows (or its unique key, the same count). */
+        private boolean countsRows(TableSchema table, Metric metric) {
+            return metric.expr() instanceof Metric.CountRows
+                    || metric.expr() instanceof Metric.Agg agg
+                            && agg.fn().equals("count_distinct")
+                            && isKey(table, agg.column());
+        }
+
+        /** The rate of rows meeting {@code part}, which leaves the filters; a note says how it was read. */
+        private Metric rate(TableSchema table, List<Condition> part, String name) {
+            plan.filters.removeAll(part);
+            plan.notes.add("'" + name + "' read as the share of " + tableNoun(table) + " with " + filterWords(part)
+                    + (plan.dimensions.isEmpty() ? "." : ", in each group."));
+            return new Metric(name, "ratio", new Metric.Rate(part), Metric.Unit.PERCENT);
+        }
+
+        private static String filterWords(List<Condition> conditions) {
+            return conditions.stream()
+                    .map(f -> f.column().name() + " " + (f.op() == Op.NE ? "not " : "")
+                            + String.join(
+                                    " or ",
+                                    f.values().stream().map(v -> "'" + v + "'").toList()))
+                    .collect(Collectors.joining(" and "));
+        }
+
+        /** The value filters named after the row entity ("customers that churned"), not on a dimension. */
+        private List<Condition> predicateFilters(TableSchema table) {
+            Token noun = rowEntity(table);
+            if (noun == null) {
+                return List.of();
+            }
+            Set<ColumnInfo> after = new HashSet<>();
+            for (int i = noun.index() + 1; i < tokens.size(); i++) {
+                Span span = spanAt(i);
+                if (span != null && span.isValue() && span.from() == i) {
+                    after.add(span.best().column());
+                }
+            }
+            return plan.filters.stream()
+                    .filter(f -> f.op() == Op.EQ || f.op() == Op.IN || f.op() == Op.NE)
+                    .filter(f -> after.contains(f.column()) && !plan.dimensions.contains(f.column()))
+                    .toList();
+        }
+
+        private boolean measureAt(int i) {
+            Span span = i < tokens.size() ? spanAt(i) : null;
+            return span != null && span.isColumn() && span.best().column().role() == ColumnRole.MEASURE;
         }
 
         /** "the previous month" after another period: the period before that one, not before today. */
@@ -2484,28 +2562,27 @@ final class Planner {
                     && !(metric != null && metric.unit() == Metric.Unit.PERCENT);
             // "churn rate", "the churn rate by country": the share of rows holding that value, a
             // metric of its own, so it can be broken down, ranked and filtered like any other
-            int rate = indexOf("rate");
+            int rate = indexOf(RATE_WORDS);
             if (rate > 0 && spanAt(rate - 1) != null && spanAt(rate - 1).isValue() && metric != null) {
                 ColumnInfo valueColumn = spanAt(rate - 1).best().column();
                 List<Condition> part = plan.filters.stream()
                         .filter(f -> f.column().equals(valueColumn))
                         .toList();
-                if (metric.expr() instanceof Metric.CountRows && !part.isEmpty()) {
-                    plan.filters.removeAll(part);
-                    String name = tokens.get(rate - 1).text() + " rate";
-                    metric = new Metric(name, "ratio", new Metric.Rate(part), Metric.Unit.PERCENT);
-                    String values = part.stream()
-                            .map(f -> (f.op() == Op.NE ? "not " : "")
-                                    + String.join(
-                                            " or ",
-                                            f.values().stream()
-                                                    .map(v -> "'" + v + "'")
-                                                    .toList()))
-                            .collect(Collectors.joining(" and "));
-                    plan.notes.add("'" + name + "' read as the share of " + tableNoun(table) + " with "
-                            + valueColumn.name() + " " + values + ".");
+                if (countsRows(table, metric) && !part.isEmpty()) {
+                    metric = rate(table, part, tokens.get(rate - 1).text() + " rate");
+                    shareCue = false;
                 } else {
                     shareCue = !(metric.unit() == Metric.Unit.PERCENT);
+                }
+            }
+            if (shareCue && metric != null && countsRows(table, metric) && !plan.dimensions.isEmpty()) {
+                // "what percentage of customers churned by industry": values said of the row entity
+                // (after it) are the part, per group; "the share of churned customers in each
+                // industry" (before it) stays a distribution
+                List<Condition> part = predicateFilters(table);
+                if (!part.isEmpty()) {
+                    metric = rate(table, part, "share of " + tableNoun(table) + " " + filterWords(part));
+                    shareCue = false;
                 }
             }
             boolean compareCue = plan.compareWindow != null || overUnit != null;
@@ -3017,6 +3094,7 @@ final class Planner {
                     List.of(
                             "average order value",
                             "aov",
+                            "average order",
                             "average order size",
                             "average basket",
                             "average purchase value",

@@ -32,12 +32,29 @@ final class Text {
             + "|([<>]=?|=)");
 
     /** Shorthand people type in chat, read as the word it stands for. */
-    private static final java.util.Map<String, String> SHORTHAND =
-            java.util.Map.of("avg", "average", "qty", "quantity", "amt", "amount", "pct", "percent", "num", "number");
+    private static final java.util.Map<String, String> SHORTHAND = java.util.Map.ofEntries(
+            java.util.Map.entry("avg", "average"),
+            java.util.Map.entry("qty", "quantity"),
+            java.util.Map.entry("amt", "amount"),
+            java.util.Map.entry("pct", "percent"),
+            java.util.Map.entry("num", "number"),
+            java.util.Map.entry("yr", "year"),
+            java.util.Map.entry("yrs", "years"),
+            java.util.Map.entry("qtr", "quarter"),
+            java.util.Map.entry("qtrs", "quarters"),
+            java.util.Map.entry("mth", "month"),
+            java.util.Map.entry("mths", "months"),
+            java.util.Map.entry("wk", "week"),
+            java.util.Map.entry("wks", "weeks"));
 
     static List<Token> tokenize(String input) {
         // a "%" that follows no number is the word "percent": "% of orders online"
-        String lower = input.toLowerCase(Locale.ROOT).replace('’', '\'').replaceAll("(?<!\\d)%", " percent ");
+        // "# of orders", "# signups": the number of
+        String lower = input.toLowerCase(Locale.ROOT)
+                .replace('’', '\'')
+                .replaceAll("(?<!\\d)%", " percent ")
+                .replaceAll("#\\s*of\\b", " number of ")
+                .replaceAll("#\\s*(?=\\p{L})", " number of ");
         List<Token> tokens = new ArrayList<>();
         Matcher matcher = TOKEN.matcher(lower);
         while (matcher.find()) {

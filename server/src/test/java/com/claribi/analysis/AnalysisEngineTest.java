@@ -278,7 +278,7 @@ class AnalysisEngineTest {
     void aRateNamedByAValueIsTheShareOfRowsWithItInEachGroup() throws SQLException {
         AnalysisOutcome outcome = ask("churn rate by country");
         assertThat(outcome.answer().notes())
-                .contains("'churn rate' read as the share of subscriptions with status 'churned'.");
+                .contains("'churn rate' read as the share of subscriptions with status 'churned', in each group.");
         Map<Object, Double> expected = new java.util.HashMap<>();
         try (Statement statement = connection.createStatement();
                 ResultSet result = statement.executeQuery("SELECT country, COUNT(*) FILTER (WHERE status = 'churned')"
