@@ -1764,11 +1764,7 @@ final class Planner {
                     }
                 }
             }
-            int rateAt = indexOf(RATE_WORDS);
-            if (metric == null
-                    && rateAt > 0
-                    && spanAt(rateAt - 1) != null
-                    && spanAt(rateAt - 1).isValue()) {
+            if (metric == null && valueRateAt() > 0) {
                 // "churn rate": the share of rows with the value, so rows are what is measured
                 metric = Metric.rows(tableNoun(table));
             }
@@ -2197,11 +2193,11 @@ final class Planner {
             TableSchema table = plan.table;
             for (Derived candidate : DERIVED) {
                 for (String phrase : candidate.phrases()) {
+                    List<String> words = Text.words(phrase);
                     int at = phraseAt(phrase);
-                    int lastWord = at + Text.words(phrase).size() - 1;
-                    if (at < 0 && Text.words(phrase).contains("of")) {
+                    int lastWord = at + words.size() - 1;
+                    if (at < 0 && words.contains("of")) {
                         // "the value of our Garden inventory": values may stand before the last word
-                        List<String> words = Text.words(phrase);
                         at = phraseAt(String.join(" ", words.subList(0, words.size() - 1)));
                         lastWord = -1;
                         for (int gap = 1; at >= 0 && gap <= 3 && lastWord < 0; gap++) {
@@ -2237,7 +2233,7 @@ final class Planner {
                                 + needs(candidate.kind()) + ").");
                         return null;
                     }
-                    int length = Text.words(phrase).size();
+                    int length = words.size();
                     derivedSpan = new int[] {at, at + length};
                     consume(at, at + length - 1);
                     consume(lastWord, lastWord + 1);
@@ -2345,38 +2341,13 @@ final class Planner {
                             + "); the phrase was read against the latest date in the data (" + dataEnd + ") instead"
                             + (reread.reading() != null ? ": " + reread.reading() : ", as " + reread.label()) + ".");
                     window = reread;
-                } else if (window.reading() != null && !(!windows.isEmpty() && periodBefore(found, window))) {
+                } else if (window.reading() != null && (windows.isEmpty() || !periodBefore(found, window))) {
                     plan.notes.add(capitalize(window.reading()) + ".");
                 }
                 windows.add(window);
             }
             if (!windows.isEmpty()) {
                 plan.window = windows.getFirst();
-            }
-            if (windows.size() >= 2
-                    && phrases.get(1).from() == phrases.get(0).to()
-                    && phrases.get(0).relative()
-                    && windows.get(1).unit() == Window.Unit.YEAR
-                    && Set.of(Window.Unit.MONTH, Window.Unit.QUARTER, Window.Unit.HALF)
-                            .contains(windows.get(0).unit())) {
-                // "q3 last year", "h2 last yr": that part of the year named next, not two periods
-                Window part = windows.get(0);
-                while (part.start().getYear() > windows.get(1).start().getYear()) {
-                    part = part.shiftBack(Window.Unit.YEAR);
-                }
-                if (part.start().getYear() == windows.get(1).start().getYear()) {
-                    String first =
-                            "'" + phrase(phrases.get(0).from(), phrases.get(0).to()) + "'";
-                    String second =
-                            "'" + phrase(phrases.get(1).from(), phrases.get(1).to()) + "'";
-                    plan.notes.removeIf(
-                            note -> note.toLowerCase(java.util.Locale.ROOT).startsWith(first)
-                                    || note.toLowerCase(java.util.Locale.ROOT).startsWith(second));
-                    plan.notes.add("'"
-                            + phrase(phrases.get(0).from(), phrases.get(1).to()) + "' read as " + part.label() + ".");
-                    plan.window = part;
-                    windows = List.of(part);
-                }
             }
             if (windows.size() >= 2) {
                 Window first = windows.get(0);
@@ -2438,6 +2409,12 @@ final class Planner {
                 }
             }
             return null;
+        }
+
+        /** Where "rate" ("%", "percentage") follows a value ("churn rate"), else -1. */
+        private int valueRateAt() {
+            int rate = indexOf(RATE_WORDS);
+            return rate > 0 && spanAt(rate - 1) != null && spanAt(rate - 1).isValue() ? rate : -1;
         }
 
         /** Whether the metric counts the table's rows (or its unique key, the same count). */
@@ -2562,8 +2539,8 @@ final class Planner {
                     && !(metric != null && metric.unit() == Metric.Unit.PERCENT);
             // "churn rate", "the churn rate by country": the share of rows holding that value, a
             // metric of its own, so it can be broken down, ranked and filtered like any other
-            int rate = indexOf(RATE_WORDS);
-            if (rate > 0 && spanAt(rate - 1) != null && spanAt(rate - 1).isValue() && metric != null) {
+            int rate = valueRateAt();
+            if (rate > 0 && metric != null) {
                 ColumnInfo valueColumn = spanAt(rate - 1).best().column();
                 List<Condition> part = plan.filters.stream()
                         .filter(f -> f.column().equals(valueColumn))

@@ -81,21 +81,24 @@ final class QueryRunner {
         if (!(plan.metric.expr() instanceof Metric.Rate rate)) {
             return table;
         }
+        return "(SELECT *, (" + partSql(rate, new ArrayList<>()) + ") AS " + quote(Metric.Rate.PART_COLUMN) + " FROM "
+                + table + ")";
+    }
+
+    /** A rate's condition as SQL; its values are added to {@code parameters}. */
+    private static String partSql(Metric.Rate rate, List<Object> parameters) {
         List<String> parts = new ArrayList<>();
         for (Condition condition : rate.part()) {
-            parts.add(condition(condition, new ArrayList<>()));
+            parts.add(condition(condition, parameters));
         }
-        return "(SELECT *, (" + String.join(" AND ", parts) + ") AS " + quote(Metric.Rate.PART_COLUMN) + " FROM "
-                + table + ")";
+        return String.join(" AND ", parts);
     }
 
     static Where where(Plan plan, Window window, List<Condition> filters) {
         List<String> parts = new ArrayList<>();
         List<Object> parameters = new ArrayList<>();
         if (plan.metric != null && plan.metric.expr() instanceof Metric.Rate rate) {
-            for (Condition condition : rate.part()) {
-                condition(condition, parameters);
-            }
+            partSql(rate, parameters); // the FROM's parameters come first
         }
         for (Condition condition : filters) {
             parts.add(condition(condition, parameters));

@@ -47,14 +47,16 @@ final class Text {
             java.util.Map.entry("wk", "week"),
             java.util.Map.entry("wks", "weeks"));
 
+    /** A "%" that follows no number is the word "percent": "% of orders online". */
+    private static final Pattern BARE_PERCENT = Pattern.compile("(?<!\\d)%");
+
+    /** "# of orders", "# signups": the number of. */
+    private static final Pattern NUMBER_SIGN = Pattern.compile("#\\s*(?:of\\b|(?=\\p{L}))");
+
     static List<Token> tokenize(String input) {
-        // a "%" that follows no number is the word "percent": "% of orders online"
-        // "# of orders", "# signups": the number of
-        String lower = input.toLowerCase(Locale.ROOT)
-                .replace('’', '\'')
-                .replaceAll("(?<!\\d)%", " percent ")
-                .replaceAll("#\\s*of\\b", " number of ")
-                .replaceAll("#\\s*(?=\\p{L})", " number of ");
+        String lower = input.toLowerCase(Locale.ROOT).replace('’', '\'');
+        lower = BARE_PERCENT.matcher(lower).replaceAll(" percent ");
+        lower = NUMBER_SIGN.matcher(lower).replaceAll(" number of ");
         List<Token> tokens = new ArrayList<>();
         Matcher matcher = TOKEN.matcher(lower);
         while (matcher.find()) {

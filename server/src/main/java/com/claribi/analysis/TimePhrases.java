@@ -103,7 +103,53 @@ final class TimePhrases {
                 i++;
             }
         }
-        return combineRanges(tokens, simple);
+        return combineRanges(tokens, partsOfYears(tokens, simple));
+    }
+
+    /**
+     * "q3 last year", "h2 last yr", "march this year": a month, quarter or half without a year,
+     * right before a relative year, is that part of that year, one phrase rather than two periods.
+     */
+    private static List<Found> partsOfYears(List<Token> tokens, List<Found> simple) {
+        List<Found> result = new ArrayList<>();
+        LocalDate probe = LocalDate.of(2000, 6, 15); // units do not depend on the anchor
+        for (int k = 0; k < simple.size(); k++) {
+            Found part = simple.get(k);
+            Found year = k + 1 < simple.size() ? simple.get(k + 1) : null;
+            if (year != null
+                    && year.from() == part.to()
+                    && part.relative()
+                    && year.relative()
+                    && Set.of(Window.Unit.MONTH, Window.Unit.QUARTER, Window.Unit.HALF)
+                            .contains(part.resolve().apply(probe).unit())
+                    && year.resolve().apply(probe).unit() == Window.Unit.YEAR) {
+                String text = String.join(
+                        " ",
+                        tokens.subList(part.from(), year.to()).stream()
+                                .map(Token::text)
+                                .toList());
+                result.add(new Found(part.from(), year.to(), true, anchor -> {
+                    Window window = inYear(
+                            part.resolve().apply(anchor),
+                            year.resolve().apply(anchor).start().getYear());
+                    return withReading(window, "'" + text + "' read as " + window.label());
+                }));
+                k++;
+            } else {
+                result.add(part);
+            }
+        }
+        return result;
+    }
+
+    /** The same month, quarter or half in {@code year}. */
+    private static Window inYear(Window part, int year) {
+        int month = part.start().getMonthValue();
+        return switch (part.unit()) {
+            case QUARTER -> quarterWindow(year, (month - 1) / 3 + 1);
+            case HALF -> halfWindow(year, month <= 6 ? 1 : 2);
+            default -> monthWindow(YearMonth.of(year, month));
+        };
     }
 
     private static String word(List<Token> tokens, int i) {

@@ -25,6 +25,16 @@ class TimePhrasesTest {
     }
 
     @Test
+    void aPartOfTheYearBeforeARelativeYearIsOnePhraseInThatYear() {
+        reads("orders in q3 last year", "2025-07-01", "2025-09-30", "Q3 2025");
+        reads("signups in h1 last yr", "2025-01-01", "2025-06-30", "H1 2025");
+        reads("revenue in march last year", "2025-03-01", "2025-03-31", "March 2025");
+        // "q4" alone is the most recent Q4 (2025); "this year" puts it in 2026
+        reads("revenue in q4 this year", "2026-10-01", "2026-12-31", "Q4 2026");
+        assertThat(read("orders in q3 last year").reading()).isEqualTo("'q3 last year' read as Q3 2025");
+    }
+
+    @Test
     void absolutePhrasesNeedNoAnchor() {
         reads("revenue on 2025-03-15", "2025-03-15", "2025-03-15", "2025-03-15");
         reads("revenue in March 2025", "2025-03-01", "2025-03-31", "March 2025");
