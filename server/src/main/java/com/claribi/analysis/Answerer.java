@@ -98,6 +98,28 @@ final class Answerer {
         return parts.isEmpty() ? "" : " for " + String.join(", ", parts);
     }
 
+    /** The plan's row filters, value filters first, then comparisons between two columns. */
+    private String conditionPhrase() {
+        String values = filterPhrase(plan.filters);
+        List<String> comparisons = plan.columnComparisons.stream()
+                .map(c -> Lexicon.display(c.left().name()) + " "
+                        + switch (c.op()) {
+                            case LT -> "under";
+                            case LE -> "at most";
+                            case GT -> "over";
+                            case GE -> "at least";
+                            case NE -> "other than";
+                            default -> "equal to";
+                        }
+                        + " " + (c.factor() == 1 ? "" : valueText(c.factor()) + " × ")
+                        + Lexicon.display(c.right().name()))
+                .toList();
+        if (comparisons.isEmpty()) {
+            return values;
+        }
+        return (values.isEmpty() ? " for " : values + ", ") + String.join(", ", comparisons);
+    }
+
     private String valueText(Object value) {
         if (value instanceof Double number && number == Math.rint(number)) {
             return String.valueOf(number.longValue());
@@ -117,7 +139,7 @@ final class Answerer {
     }
 
     private String scope() {
-        return filterPhrase(plan.filters) + windowPhrase(plan.window);
+        return conditionPhrase() + windowPhrase(plan.window);
     }
 
     private String format(Object value) {
@@ -624,10 +646,10 @@ final class Answerer {
             List<Column> columns = List.of(new Column("period", "string"), new Column(plan.metric.name(), "number"));
             Table resultTable = new Table(columns, List.of(listOf(current.label(), a), listOf(previous.label(), b)));
             String change = changeText(a, b);
-            String text = Format.capitalize(metricLabel()) + filterPhrase(plan.filters) + " was " + format(a) + " in "
+            String text = Format.capitalize(metricLabel()) + conditionPhrase() + " was " + format(a) + " in "
                     + current.label() + " against " + format(b) + " in " + previous.label() + change + ".";
             Headline headline = headline(
-                    Format.capitalize(metricLabel()) + filterPhrase(plan.filters) + ", " + current.label() + " vs "
+                    Format.capitalize(metricLabel()) + conditionPhrase() + ", " + current.label() + " vs "
                             + previous.label(),
                     a);
             Chart chart = Charts.bar(
@@ -852,7 +874,7 @@ final class Answerer {
                 double x = a instanceof Number n ? n.doubleValue() : 0;
                 double y = b instanceof Number n ? n.doubleValue() : 0;
                 answer = compare(x, plan.comparator, y);
-                text = (answer ? "Yes: " : "No: ") + metricLabel() + filterPhrase(plan.filters) + " was " + format(a)
+                text = (answer ? "Yes: " : "No: ") + metricLabel() + conditionPhrase() + " was " + format(a)
                         + " in " + plan.window.label() + " against " + format(b) + " in " + plan.compareWindow.label()
                         + ".";
                 resultTable = new Table(
@@ -1025,7 +1047,7 @@ final class Answerer {
         List<Object> values = step.rows().stream().map(r -> r.get(0)).toList();
         Table resultTable =
                 new Table(List.of(new Column(target.name(), QueryRunner.wireType(target.type()))), step.rows());
-        String subject = filterPhrase(plan.filters).replaceFirst("^ for ", "");
+        String subject = conditionPhrase().replaceFirst("^ for ", "");
         String noun = Lexicon.display(target.name());
         if (values.isEmpty()) {
             return new Answer(

@@ -32,7 +32,7 @@ final class Lexicon {
             List.of("revenue", "rev", "sales", "amount", "turnover", "income", "gmv", "takings", "earnings", "sale"),
             List.of("cost", "costs", "expense", "expenses", "cogs", "spending", "expenditure"),
             List.of("spend", "spending", "spent", "budget", "ad spend"),
-            List.of("quantity", "qty", "units", "unit sold", "units sold", "volume", "items", "pieces"),
+            List.of("quantity", "qty", "unit", "units", "unit sold", "units sold", "volume", "items", "pieces"),
             List.of("customer", "client", "account", "buyer", "purchaser", "company", "subscriber"),
             List.of("product", "item", "article", "good", "merchandise"),
             List.of("region", "area", "territory", "geo", "zone", "market"),
@@ -238,6 +238,17 @@ final class Lexicon {
                 }
                 if (candidates == null && n == 1) {
                     candidates = phrases.get(tokens.get(i).text());
+                }
+                String word = tokens.get(i).text();
+                if (candidates == null && n == 1 && word.endsWith("ed") && word.length() > 5) {
+                    // "the least stocked item", "the most viewed campaign": the participle of a column noun
+                    candidates = phrases.get(Text.stem(word.substring(0, word.length() - 2)));
+                    if (candidates != null) {
+                        candidates = candidates.stream()
+                                .filter(c -> c.kind() == MatchKind.COLUMN)
+                                .toList();
+                        candidates = candidates.isEmpty() ? null : candidates;
+                    }
                 }
                 if (candidates != null) {
                     for (Mention candidate : candidates) {

@@ -50,8 +50,11 @@ final class Plan {
         }
     }
 
-    /** A row filter {@code left op right} between two numeric columns of the table. */
-    record ColumnComparison(ColumnInfo left, Op op, ColumnInfo right) {}
+    /**
+     * A row filter {@code left op factor × right} between two numeric columns of the table ("stock
+     * below the reorder level": factor 1; "more than five times their reorder level": factor 5).
+     */
+    record ColumnComparison(ColumnInfo left, Op op, double factor, ColumnInfo right) {}
 
     /** How a yes/no question is decided. */
     enum YesNoKind {

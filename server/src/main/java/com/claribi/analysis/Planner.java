@@ -605,7 +605,7 @@ final class Planner {
 
     private final List<Numeric> numerics = new ArrayList<>();
     /** A comparison word not followed by a number ("below their reorder level"): maybe two columns. */
-    private record ColumnOperand(int from, int operand, Op op) {}
+    private record ColumnOperand(int from, int operand, Op op, double factor) {}
 
     private final List<ColumnOperand> columnOperands = new ArrayList<>();
     private Integer topCount;
@@ -680,7 +680,7 @@ final class Planner {
         }
         for (int i = 0; i < tokens.size(); i++) {
             Grain unitGrain = grainOf(word(i));
-            if (unitGrain == null || consumed[i] || word(i).equals("date")) {
+            if (unitGrain == null || consumed[i] || (word(i).equals("date") && !isWord(i - 1, "which", "what"))) {
                 continue;
             }
             boolean asked = isWord(i - 1, "which", "what")
@@ -709,6 +709,17 @@ final class Planner {
                     bestPeriod = -1;
                 }
             }
+        }
+        int when = indexOf("when");
+        if (askedGrain == null
+                && grain == null
+                && when >= 0
+                && !consumed[when]
+                && tokens.stream()
+                        .anyMatch(t -> SUPERLATIVE_DESC.contains(t.text()) || SUPERLATIVE_ASC.contains(t.text()))) {
+            // "when was our biggest order", "when did we get the most signups": the day it happened
+            askedGrain = Grain.DAY;
+            consume(when, when + 1);
         }
         if (hasSequence("over", "time")
                 || has("trend", "trends", "trending", "evolution", "evolved", "evolve", "timeline", "trajectory")) {
@@ -765,9 +776,12 @@ final class Planner {
                             || w.equals("lowest")
                             || w.equals("smallest"))
                     && i + 1 < tokens.size()
-                    && tokens.get(i + 1).kind() == Kind.NUMBER
+                    && (tokens.get(i + 1).kind() == Kind.NUMBER || Text.numberWord(word(i + 1)) != null)
                     && !consumed[i + 1]) {
-                topCount = tokens.get(i + 1).number().intValue();
+                // "top 5", "top five"
+                topCount = tokens.get(i + 1).kind() == Kind.NUMBER
+                        ? tokens.get(i + 1).number().intValue()
+                        : Text.numberWord(word(i + 1));
                 topCountIndex = i;
                 consume(i + 1, i + 2);
                 continue;
@@ -852,6 +866,17 @@ final class Planner {
                 continue;
             }
             int at = i + length;
+            double factor = factor(at);
+            if (factor > 0 && op != Op.BETWEEN && op != Op.EQ) {
+                // "more than five times their reorder level", "under half the target": a multiple of a column
+                int operand = at + (isWord(at, "half", "twice", "double", "triple", "thrice") ? 1 : 2);
+                while (isWord(operand, "the", "their", "its", "our", "his", "her", "of")) {
+                    operand++;
+                }
+                columnOperands.add(new ColumnOperand(i, operand, op, factor));
+                consume(at, operand);
+                continue;
+            }
             if (at < tokens.size() && tokens.get(at).kind() == Kind.NUMBER && !consumed[at]) {
                 Token number = tokens.get(at);
                 if (op == Op.BETWEEN) {
@@ -878,9 +903,29 @@ final class Planner {
                 while (isWord(operand, "the", "their", "its", "our", "his", "her")) {
                     operand++;
                 }
-                columnOperands.add(new ColumnOperand(i, operand, op));
+                columnOperands.add(new ColumnOperand(i, operand, op, 1));
             }
         }
+    }
+
+    /** The multiple at {@code at} ("5 times", "twice", "half"), or 0 when there is none. */
+    private double factor(int at) {
+        if (at >= tokens.size() || consumed[at]) {
+            return 0;
+        }
+        if (tokens.get(at).kind() == Kind.NUMBER && isWord(at + 1, "times")) {
+            return tokens.get(at).number().doubleValue();
+        }
+        Integer spelled = Text.numberWord(word(at));
+        if (spelled != null && isWord(at + 1, "times")) {
+            return spelled;
+        }
+        return switch (word(at)) {
+            case "twice", "double" -> 2;
+            case "triple", "thrice" -> 3;
+            case "half" -> 0.5;
+            default -> 0;
+        };
     }
 
     // ---------------------------------------------------------------- table choice
@@ -1089,6 +1134,10 @@ final class Planner {
         private boolean groupedByCue;
         /** "average revenue per customer": the many-valued column the total is shared out over. */
         private ColumnInfo perEntity;
+        /** "mrr per seat", "spend per click": the measure the metric's total is divided by. */
+        private ColumnInfo perMeasure;
+        /** How the question names {@link #perMeasure} ("seat"), for the metric's name. */
+        private String perMeasureWords;
         /** "rank the regions by revenue": all values in order, not the top 5. */
         private boolean ranked;
 
@@ -1298,6 +1347,12 @@ final class Planner {
                     continue;
                 }
                 ColumnInfo rightColumn = column(right, ColumnRole.MEASURE);
+                double factor = operand.factor();
+                String rightSide = (factor == 1
+                                ? ""
+                                : (factor == Math.rint(factor) ? Long.toString((long) factor) : Double.toString(factor))
+                                        + " × ")
+                        + rightColumn.name();
                 Span left = measureBefore(operand.from());
                 ColumnInfo leftColumn;
                 if (left != null) {
@@ -1305,7 +1360,7 @@ final class Planner {
                     filterTargets.add(left);
                     used.add(left);
                     plan.notes.add("Kept the rows where " + leftColumn.name() + " " + operand.op().symbol + " "
-                            + rightColumn.name() + ".");
+                            + rightSide + ".");
                 } else {
                     // "items below their reorder level": the one other measure of the same type
                     List<ColumnInfo> alike = table.columns().stream()
@@ -1325,8 +1380,8 @@ final class Planner {
                                 table);
                     }
                     leftColumn = alike.getFirst();
-                    plan.notes.add("'" + word(operand.from()) + " " + phrase(right) + "' was read as "
-                            + leftColumn.name() + " " + operand.op().symbol + " " + rightColumn.name()
+                    plan.notes.add("'" + phrase(operand.from(), right.to()) + "' was read as "
+                            + leftColumn.name() + " " + operand.op().symbol + " " + rightSide
                             + ", the only other measure of its type.");
                 }
                 if (leftColumn.equals(rightColumn)) {
@@ -1334,7 +1389,8 @@ final class Planner {
                 }
                 filterTargets.add(right);
                 used.add(right);
-                plan.columnComparisons.add(new Plan.ColumnComparison(leftColumn, operand.op(), rightColumn));
+                plan.columnComparisons.add(
+                        new Plan.ColumnComparison(leftColumn, operand.op(), operand.factor(), rightColumn));
             }
             // 3. group-by dimensions
             List<Span> dimensionSpans = new ArrayList<>();
@@ -1365,8 +1421,24 @@ final class Planner {
                     used.add(span);
                     span = adjacent;
                 }
+                if (span != null
+                        && span.isColumn()
+                        && word(i).equals("by")
+                        && (topCount != null || has("top", "bottom"))
+                        && !isSingular(span)
+                        && perRow(table, span)) {
+                    // "top 3 countries by orders": ranked by how many orders, not grouped by order
+                    used.add(span);
+                    continue;
+                }
                 if (span != null && span.isColumn() && word(i).equals("per") && perRow(table, span)) {
                     // "revenue per order", "seats per customer": one row per entity, not a breakdown
+                    used.add(span);
+                    continue;
+                }
+                if (span != null && span.isColumn() && word(i).equals("per") && perMeasure(span)) {
+                    perMeasure = column(span, ColumnRole.MEASURE);
+                    perMeasureWords = phrase(span);
                     used.add(span);
                     continue;
                 }
@@ -1464,6 +1536,20 @@ final class Planner {
                     }
                 }
             }
+            if (askedSpan == null && which >= 0 && word(which).equals("which") && isWord(which + 1, "one", "of")) {
+                // "of the two Meta campaigns, which one had …": the plural column named before
+                for (Span span : spans) {
+                    if (span.from() < which
+                            && span.isColumn()
+                            && !isSingular(span)
+                            && column(span, ColumnRole.DIMENSION, ColumnRole.IDENTIFIER)
+                                            .role()
+                                    == ColumnRole.DIMENSION) {
+                        askedSpan = span;
+                        break;
+                    }
+                }
+            }
             int topIndex = topCountIndex >= 0 ? topCountIndex : indexOf("top", "bottom");
             if (askedSpan == null && topIndex >= 0) {
                 // "the 3 best-selling products": skip the superlative and its participle
@@ -1476,6 +1562,13 @@ final class Planner {
                     at++;
                 }
                 Span span = headNoun(spanAfter(at, 1));
+                // "bottom 3 garden products": the value narrows the rows, the noun after it is ranked
+                if (span != null
+                        && span.isValue()
+                        && spanAt(span.to()) != null
+                        && spanAt(span.to()).isColumn()) {
+                    span = headNoun(spanAt(span.to()));
+                }
                 if (span != null && span.isColumn()) {
                     ColumnInfo column = column(span, ColumnRole.DIMENSION, ColumnRole.IDENTIFIER, ColumnRole.TEXT);
                     if (column.role() != ColumnRole.MEASURE && column.role() != ColumnRole.TIME) {
@@ -1511,8 +1604,9 @@ final class Planner {
                             && column(qualified, ColumnRole.MEASURE).role() == ColumnRole.MEASURE) {
                         continue;
                     }
-                    // one participle may sit between: "the best selling product"
-                    int before = word(span.from() - 1).endsWith("ing") ? span.from() - 2 : span.from() - 1;
+                    // one participle may sit between: "the best selling product", "the least stocked item"
+                    String between = word(span.from() - 1);
+                    int before = between.endsWith("ing") || between.endsWith("ed") ? span.from() - 2 : span.from() - 1;
                     boolean superlativeBefore =
                             SUPERLATIVE_DESC.contains(word(before)) || SUPERLATIVE_ASC.contains(word(before));
                     boolean withAfter = isWord(
@@ -1582,9 +1676,11 @@ final class Planner {
                         || (isWord(before, "than") && isWord(before - 1, "other"))
                         || (isWord(before, "for") && isWord(before - 1, "except"))
                         || (isWord(before, "from") && isWord(before - 1, "apart", "aside"));
-                (negated ? notEqual : equal)
-                        .computeIfAbsent(column, k -> new ArrayList<>())
-                        .add(value.value());
+                List<Object> values = (negated ? notEqual : equal).computeIfAbsent(column, k -> new ArrayList<>());
+                if (!values.contains(value.value())) {
+                    // "churned Enterprise customers with active Enterprise customers": Enterprise once
+                    values.add(value.value());
+                }
                 valueMentions.add(new Condition(column, Op.EQ, List.of(value.value())));
                 used.add(span);
                 // "the EMEA region": the column word right after its value is part of the value phrase
@@ -2000,6 +2096,51 @@ final class Planner {
             return null;
         }
 
+        /**
+         * The date column asked for about one named entity ("when did Swiftclearly sign up", "what is
+         * the signup date of Swiftclearly"): a "when" or a date word, no measure, and only equality
+         * filters, one of them on a name or identifier. The column is the one the question names
+         * ("sign up" → signup_date), else the table's only date column; null when none applies.
+         */
+        private ColumnInfo dateOfOneEntity(TableSchema table, Metric metric) {
+            boolean dateAsked = has("when")
+                    || tokens.stream()
+                            .anyMatch(t -> isWord(t.index(), "date") && isWord(t.index() - 1, "what", "which")
+                                    || isWord(t.index(), "date") && spanAt(t.index()) != null);
+            if (!dateAsked
+                    || (metric != null && !(metric.expr() instanceof Metric.CountRows))
+                    || !plan.dimensions.isEmpty()
+                    || plan.filters.isEmpty()
+                    || plan.window != null
+                    || plan.filters.stream().anyMatch(f -> f.op() != Op.EQ)
+                    || plan.filters.stream()
+                            .noneMatch(f -> f.column().role() == ColumnRole.IDENTIFIER
+                                    || f.column().role() == ColumnRole.TEXT)) {
+                return null;
+            }
+            for (Span span : spans) {
+                if (span.isColumn() && span.best().column().role() == ColumnRole.TIME) {
+                    return span.best().column();
+                }
+            }
+            List<ColumnInfo> dates = table.columns().stream()
+                    .filter(c -> c.role() == ColumnRole.TIME)
+                    .toList();
+            return dates.size() == 1 ? dates.getFirst() : null;
+        }
+
+        /** "the biggest order" (one row, singular, right after the superlative): that row's own value. */
+        private boolean superlativeOfOneRow(TableSchema table) {
+            String noun = Text.stem(tableNoun(table));
+            for (int i = 0; i + 1 < tokens.size(); i++) {
+                if ((SUPERLATIVE_DESC.contains(word(i)) || SUPERLATIVE_ASC.contains(word(i)))
+                        && word(i + 1).equals(noun)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         /** Whether the span names the table's row entity (a unique key or the table's own noun). */
         private boolean perRow(TableSchema table, Span span) {
             if (isTableNoun(table, span)) {
@@ -2007,6 +2148,18 @@ final class Planner {
             }
             ColumnInfo column = column(span, ColumnRole.IDENTIFIER, ColumnRole.DIMENSION);
             return column != null && isKey(table, column);
+        }
+
+        /**
+         * "avg mrr per seat", "revenue per unit": a summable measure after "per", named by its own name,
+         * its head word or a synonym (not by a typo or a minor part of a longer name).
+         */
+        private boolean perMeasure(Span span) {
+            if (span.best().score() < 0.7) {
+                return false;
+            }
+            ColumnInfo column = column(span, ColumnRole.MEASURE);
+            return column != null && column.role() == ColumnRole.MEASURE && Metric.additive(column);
         }
 
         /**
@@ -2523,6 +2676,11 @@ final class Planner {
                 superAsc = true;
                 superDesc = false;
             }
+            if (!superDesc && !superAsc && hasSequence("which", "one")) {
+                // "of the two campaigns, which one had the lower CPC": a comparative picks one
+                superAsc = has("lower", "less", "fewer", "smaller", "cheaper", "worse");
+                superDesc = !superAsc && has("higher", "more", "greater", "larger", "bigger", "better");
+            }
             boolean shareCue = has(
                             "share",
                             "proportion",
@@ -2567,8 +2725,23 @@ final class Planner {
                     "more", "higher", "greater", "larger", "bigger", "exceed", "outsell", "outsold", "beat", "less",
                     "lower", "fewer", "smaller", "than");
             plan.ascending = superAsc && !superDesc;
+            if (metric == null
+                    && has("average", "avg", "mean", "median", "typical")
+                    && !countCue()
+                    && !unknownWords(table).isEmpty()) {
+                // "the average customer lifetime value": an average of something this table lacks
+                return refuseUnknown(table);
+            }
+            ColumnInfo dateAsked = dateOfOneEntity(table, metric);
+            if (dateAsked != null) {
+                // "when did Swiftclearly sign up", "the signup date of Swiftclearly": that row's date
+                plan.metric = Metric.rows(tableNoun(table));
+                plan.intent = Intent.LOOKUP;
+                plan.target = dateAsked;
+                return new Planned(plan);
+            }
             if (metric == null && plan.dimensions.isEmpty() && plan.grain == null && grain == null) {
-                Token entity = plan.filters.isEmpty() ? null : rowEntity(table);
+                Token entity = plan.filters.isEmpty() && plan.columnComparisons.isEmpty() ? null : rowEntity(table);
                 if (entity != null && !yesNo) {
                     // "churned Pro customers in healthcare": the rows the values pick out, counted
                     metric = Metric.rows(entity.text());
@@ -2592,8 +2765,27 @@ final class Planner {
                 plan.notes.add("Read as total " + agg.column().name() + " divided by the number of distinct "
                         + perEntity.name() + " values.");
             }
+            if (perMeasure != null
+                    && !(metric.expr() instanceof Metric.Agg agg
+                            && (agg.fn().equals("avg") || agg.fn().equals("sum"))
+                            && Metric.additive(agg.column())
+                            && !agg.column().equals(perMeasure))) {
+                // "orders per seat": nothing summable to share out over the seats; never drop the "per"
+                return new Refused(
+                        "'" + metric.name() + " per " + perMeasureWords + "' cannot be computed: name another"
+                                + " measure to divide by the total " + Lexicon.display(perMeasure.name()) + ".",
+                        table);
+            }
+            if (perMeasure != null && metric.expr() instanceof Metric.Agg agg) {
+                metric = new Metric(
+                        metric.name() + " per " + perMeasureWords,
+                        "ratio",
+                        new Metric.Binary('/', new Metric.Agg("sum", agg.column()), new Metric.Agg("sum", perMeasure)),
+                        Metric.currency(agg.column()) ? Metric.Unit.CURRENCY : Metric.Unit.NUMBER);
+                plan.notes.add("Read as total " + agg.column().name() + " divided by total " + perMeasure.name() + ".");
+            }
             if ((superDesc || superAsc)
-                    && has("single", "individual")
+                    && (has("single", "individual") || superlativeOfOneRow(table))
                     && metric.expr() instanceof Metric.Agg agg
                     && agg.fn().equals("sum")) {
                 // "which customer placed the largest single order": each group's largest row
@@ -2760,6 +2952,7 @@ final class Planner {
                     && askedSpan != null
                     && plan.having.isEmpty()
                     && !isSingular(askedSpan)
+                    && !hasSequence("which", "one")
                     && topCount == null) {
                 // "our best selling products", "the most expensive campaigns": a top 5
                 plan.intent = Intent.TOP_N;
@@ -2769,13 +2962,15 @@ final class Planner {
             }
             ColumnInfo named = nameColumn(table);
             if (plan.dimensions.isEmpty()
-                    && listIndex >= 0
-                    && !countCue()
-                    && !plan.filters.isEmpty()
+                    && (listIndex >= 0 && !countCue() || rowCheck(table))
+                    && !(plan.filters.isEmpty() && plan.columnComparisons.isEmpty())
                     && plan.metric.expr() instanceof Metric.CountRows
                     && rowEntity(table) != null) {
                 // "list Pro customers", "list the garden products": the rows the values pick out, by name
-                ColumnInfo listed = named != null ? named : identifierColumn(table);
+                ColumnInfo listed = keyNamedByEntity(table);
+                if (listed == null) {
+                    listed = named != null ? named : identifierColumn(table);
+                }
                 if (listed != null) {
                     plan.dimensions.add(listed);
                     plan.intent = Intent.LIST;
@@ -2959,14 +3154,64 @@ final class Planner {
                     entities.add(Text.stem(words.getFirst()));
                 }
             }
+            ColumnInfo named = nameColumn(table);
             for (Token token : tokens) {
-                if (token.kind() == Kind.WORD
-                        && !token.text().equals(token.stem())
-                        && entities.contains(token.stem())) {
+                if (token.kind() != Kind.WORD) {
+                    continue;
+                }
+                if (!token.text().equals(token.stem()) && entities.contains(token.stem())) {
+                    return token;
+                }
+                // "items" for a product_name column, "skus" for a sku key: a plural naming each row
+                boolean plural = !token.text().equals(token.stem())
+                        || (token.text().endsWith("s") && !token.text().endsWith("ss"));
+                Span span = spanAt(token.index());
+                if (plural
+                        && span != null
+                        && span.from() == token.index()
+                        && span.to() == token.index() + 1
+                        && span.candidates().stream()
+                                .anyMatch(m -> m.kind() == MatchKind.COLUMN
+                                        && m.score() >= 0.55
+                                        && (m.column().equals(named) || isKey(table, m.column())))) {
                     return token;
                 }
             }
             return null;
+        }
+
+        /** "skus below reorder level": the key column the rows' noun names itself ({@code sku}), if any. */
+        private ColumnInfo keyNamedByEntity(TableSchema table) {
+            Token entity = rowEntity(table);
+            Span span = entity == null ? null : spanAt(entity.index());
+            if (span == null) {
+                return null;
+            }
+            String singular = entity.text().endsWith("s")
+                    ? entity.text().substring(0, entity.text().length() - 1)
+                    : "";
+            return span.candidates().stream()
+                    .filter(m -> m.kind() == MatchKind.COLUMN && isKey(table, m.column()))
+                    .map(Mention::column)
+                    .filter(c ->
+                            c.name().equalsIgnoreCase(entity.stem()) || c.name().equalsIgnoreCase(singular))
+                    .findFirst()
+                    .orElse(null);
+        }
+
+        /**
+         * "items below reorder level", "skus in Berlin under their reorder level": a bare phrase that
+         * starts with the rows' own noun and compares two of their columns is a check on each row,
+         * and asks for the rows it finds. A bare phrase with value filters only ("customers in Japan
+         * on the Basic plan") sizes a segment, and stays a count.
+         */
+        private boolean rowCheck(TableSchema table) {
+            Token entity = rowEntity(table);
+            return entity != null
+                    && !plan.columnComparisons.isEmpty()
+                    && (entity.index() == 0 || (entity.index() == 1 && isWord(0, "all", "the", "our")))
+                    && !countCue()
+                    && !has("how", "what", "which", "who", "is", "are", "was", "were", "do", "does", "did");
         }
 
         private ColumnInfo lookupTarget(Span askedSpan) {

@@ -104,7 +104,13 @@ final class QueryRunner {
             parts.add(condition(condition, parameters));
         }
         for (Plan.ColumnComparison comparison : plan.columnComparisons) {
-            parts.add(quote(comparison.left()) + " " + comparison.op().symbol + " " + quote(comparison.right()));
+            if (comparison.factor() == 1) {
+                parts.add(quote(comparison.left()) + " " + comparison.op().symbol + " " + quote(comparison.right()));
+            } else {
+                parts.add(quote(comparison.left()) + " " + comparison.op().symbol + " CAST(? AS DOUBLE) * "
+                        + quote(comparison.right()));
+                parameters.add(comparison.factor());
+            }
         }
         if (window != null && plan.timeColumn != null) {
             String column = quote(plan.timeColumn);

@@ -45,7 +45,31 @@ final class Text {
             java.util.Map.entry("mth", "month"),
             java.util.Map.entry("mths", "months"),
             java.util.Map.entry("wk", "week"),
-            java.util.Map.entry("wks", "weeks"));
+            java.util.Map.entry("wks", "weeks"),
+            java.util.Map.entry("lvl", "level"),
+            java.util.Map.entry("cnt", "count"),
+            java.util.Map.entry("conv", "conversions"),
+            java.util.Map.entry("convs", "conversions"),
+            java.util.Map.entry("cust", "customer"),
+            java.util.Map.entry("custs", "customers"));
+
+    private static final java.util.Map<String, Integer> NUMBER_WORDS = java.util.Map.ofEntries(
+            java.util.Map.entry("one", 1),
+            java.util.Map.entry("two", 2),
+            java.util.Map.entry("three", 3),
+            java.util.Map.entry("four", 4),
+            java.util.Map.entry("five", 5),
+            java.util.Map.entry("six", 6),
+            java.util.Map.entry("seven", 7),
+            java.util.Map.entry("eight", 8),
+            java.util.Map.entry("nine", 9),
+            java.util.Map.entry("ten", 10),
+            java.util.Map.entry("twelve", 12));
+
+    /** "five" → 5, for the small counts people spell out; null for other words. */
+    static Integer numberWord(String word) {
+        return NUMBER_WORDS.get(word);
+    }
 
     /** A "%" that follows no number is the word "percent": "% of orders online". */
     private static final Pattern BARE_PERCENT = Pattern.compile("(?<!\\d)%");

@@ -207,19 +207,7 @@ final class TimePhrases {
         if (token.kind() == Kind.NUMBER && token.text().matches("\\d{1,4}")) {
             return Integer.parseInt(token.text());
         }
-        Map<String, Integer> words = Map.ofEntries(
-                Map.entry("one", 1),
-                Map.entry("two", 2),
-                Map.entry("three", 3),
-                Map.entry("four", 4),
-                Map.entry("five", 5),
-                Map.entry("six", 6),
-                Map.entry("seven", 7),
-                Map.entry("eight", 8),
-                Map.entry("nine", 9),
-                Map.entry("ten", 10),
-                Map.entry("twelve", 12));
-        return words.get(token.text());
+        return Text.numberWord(token.text());
     }
 
     private static Window.Unit unit(String word) {

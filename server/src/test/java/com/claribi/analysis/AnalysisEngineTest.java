@@ -45,6 +45,14 @@ class AnalysisEngineTest {
         return ENGINE.analyze(connection, question, schemas);
     }
 
+    private static Object scalar(String sql) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(sql)) {
+            result.next();
+            return result.getObject(1);
+        }
+    }
+
     private static long count(String sql) throws SQLException {
         try (Statement statement = connection.createStatement();
                 ResultSet result = statement.executeQuery(sql)) {
@@ -143,6 +151,67 @@ class AnalysisEngineTest {
         AnalysisOutcome unclear = ask("How many orders are below their cost?");
         assertThat(unclear).isInstanceOf(AnalysisOutcome.Unanswerable.class);
         assertThat(unclear.answer().text()).contains("does not say which column");
+    }
+
+    @Test
+    void aMultipleOfAColumnIsAComparisonWithABoundFactorAndTheRowsItFindsAreListed() throws SQLException {
+        AnalysisOutcome multiple = ask(
+                "How many products in the Dallas warehouse have more than five times their reorder level in stock?");
+        assertThat(multiple.answer().result().value())
+                .isEqualTo(count("SELECT COUNT(*) FROM products WHERE warehouse = 'Dallas' "
+                        + "AND stock_quantity > 5 * reorder_level"));
+        assertThat(multiple.answer().notes())
+                .anySatisfy(note -> assertThat(note).contains("stock_quantity > 5 × reorder_level"));
+        Plan plan = new Plan(schemas.get(3));
+        ColumnInfo stock = schemas.get(3).column("stock_quantity").orElseThrow();
+        ColumnInfo reorder = schemas.get(3).column("reorder_level").orElseThrow();
+        plan.columnComparisons.add(new Plan.ColumnComparison(stock, Plan.Op.GT, 5, reorder));
+        QueryRunner.Where where = QueryRunner.where(plan, null, List.of());
+        assertThat(where.sql()).isEqualTo(" WHERE \"stock_quantity\" > CAST(? AS DOUBLE) * \"reorder_level\"");
+        assertThat(where.parameters()).containsExactly(5.0);
+
+        AnalysisOutcome rows = ask("skus below reorder lvl in berlin");
+        assertThat(rows.answer().result().type()).isEqualTo("list");
+        assertThat(rows.answer().result().value())
+                .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+                .hasSize((int) count("SELECT COUNT(*) FROM products WHERE warehouse = 'Berlin' "
+                        + "AND stock_quantity < reorder_level"))
+                .allSatisfy(sku -> assertThat(String.valueOf(sku)).startsWith("SKU-"));
+    }
+
+    @Test
+    void aMeasurePerAnotherMeasureIsTheRatioOfTheirTotals() throws SQLException {
+        AnalysisOutcome outcome = ask("avg mrr per seat by plan");
+        assertThat(outcome.answer().notes()).contains("Read as total mrr divided by total seats.");
+        double expected = ((Number) scalar("SELECT SUM(mrr) / SUM(seats) FROM subscriptions WHERE plan = 'Enterprise'"))
+                .doubleValue();
+        assertThat(outcome.answer().table().rows())
+                .anySatisfy(row -> assertThat(row).containsExactly("Enterprise", expected));
+    }
+
+    @Test
+    void whenSomethingHappenedToANamedEntityIsALookupOfItsDate() throws SQLException {
+        String customer = (String) scalar("SELECT min(customer_name) FROM subscriptions");
+        AnalysisOutcome outcome = ask("when did " + customer + " sign up");
+        assertThat(outcome.answer().result().value())
+                .isEqualTo(String.valueOf(
+                        scalar("SELECT signup_date FROM subscriptions WHERE customer_name = '" + customer + "'")));
+    }
+
+    @Test
+    void countsSpelledOutAndRowNounsAfterByRankTheGroups() {
+        AnalysisOutcome outcome = ask("bottom three countries by orders");
+        assertThat(outcome.answer().table().columns().getFirst().name()).isEqualTo("country");
+        assertThat(outcome.answer().table().rows()).hasSize(3);
+        assertThat(outcome.answer().notes())
+                .noneSatisfy(note -> assertThat(note).contains("No count was given"));
+    }
+
+    @Test
+    void anAverageOfSomethingTheDataLacksIsRefused() {
+        AnalysisOutcome outcome = ask("What is the average customer lifetime value by acquisition channel?");
+        assertThat(outcome).isInstanceOf(AnalysisOutcome.Unanswerable.class);
+        assertThat(outcome.answer().text()).contains("lifetime");
     }
 
     @Test
