@@ -16,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -1641,6 +1643,16 @@ final class Planner {
             }
             // 4. value filters
             Map<ColumnInfo, List<Object>> equal = new LinkedHashMap<>();
+            for (int i = 0; i + 1 < tokens.size(); i++) {
+                Map.Entry<ColumnInfo, String> id = codeAt(table, i);
+                if (id != null) {
+                    // "order SO-10005": a code shaped like the column's own (too many to be in the lexicon)
+                    equal.computeIfAbsent(id.getKey(), k -> new ArrayList<>()).add(id.getValue());
+                    consume(i, i + 2);
+                    plan.notes.add("'" + id.getValue() + "' read as a value of "
+                            + id.getKey().name() + ".");
+                }
+            }
             Map<ColumnInfo, List<Object>> notEqual = new LinkedHashMap<>();
             List<Condition> valueMentions = new ArrayList<>();
             for (Span span : spans) {
@@ -2127,6 +2139,39 @@ final class Planner {
                     .filter(c -> c.role() == ColumnRole.TIME)
                     .toList();
             return dates.size() == 1 ? dates.getFirst() : null;
+        }
+
+        /**
+         * A code such as "SO-10005" (tokenised as the word "so" and the number 10005) whose shape,
+         * letters, separator and digits, is the shape of both the smallest and the largest value of
+         * one identifier or text column of {@code table}: that column and the code written as the
+         * column writes it. Null otherwise.
+         */
+        private Map.Entry<ColumnInfo, String> codeAt(TableSchema table, int i) {
+            Token letters = tokens.get(i);
+            Token digits = tokens.get(i + 1);
+            if (consumed[i]
+                    || consumed[i + 1]
+                    || letters.kind() != Kind.WORD
+                    || digits.kind() != Kind.NUMBER
+                    || !letters.text().matches("\\p{L}{1,8}")
+                    || !digits.text().matches("\\d{2,}")) {
+                return null;
+            }
+            Pattern shape = Pattern.compile("(?i)(" + Pattern.quote(letters.text()) + ")([-_#/ ]?)\\d{2,}");
+            for (ColumnInfo column : table.columns()) {
+                if ((column.role() != ColumnRole.IDENTIFIER && column.role() != ColumnRole.TEXT)
+                        || column.min() == null
+                        || column.max() == null) {
+                    continue;
+                }
+                Matcher low = shape.matcher(column.min());
+                Matcher high = shape.matcher(column.max());
+                if (low.matches() && high.matches() && low.group(2).equals(high.group(2))) {
+                    return Map.entry(column, low.group(1) + low.group(2) + digits.text());
+                }
+            }
+            return null;
         }
 
         /** "the biggest order" (one row, singular, right after the superlative): that row's own value. */

@@ -199,6 +199,18 @@ class AnalysisEngineTest {
     }
 
     @Test
+    void aCodeShapedLikeAnIdentifierColumnsValuesFiltersOnIt() throws SQLException {
+        AnalysisOutcome placed = ask("when was order so 10005 placed");
+        assertThat(placed.answer().result().value())
+                .isEqualTo(String.valueOf(scalar("SELECT order_date FROM sales_orders WHERE order_id = 'SO-10005'")));
+        assertThat(placed.answer().notes()).contains("'SO-10005' read as a value of order_id.");
+
+        AnalysisOutcome missing = ask("revenue of order SO-99999");
+        assertThat(missing.answer().result().value()).isNull();
+        assertThat(missing.answer().text()).contains("No rows match");
+    }
+
+    @Test
     void countsSpelledOutAndRowNounsAfterByRankTheGroups() {
         AnalysisOutcome outcome = ask("bottom three countries by orders");
         assertThat(outcome.answer().table().columns().getFirst().name()).isEqualTo("country");
