@@ -230,6 +230,9 @@ final class Answerer {
         if (plan.perGrain != null) {
             return averagePerPeriod();
         }
+        if (!plan.valuePair.isEmpty()) {
+            return difference();
+        }
         boolean lookup = plan.filters.stream()
                 .anyMatch(f ->
                         f.column().role() == ColumnRole.IDENTIFIER || f.column().role() == ColumnRole.TEXT);
@@ -256,6 +259,53 @@ final class Answerer {
                 text,
                 new Result(date ? "category" : "number", value),
                 headline(label, value),
+                table,
+                null,
+                interpretation(List.of()),
+                notes);
+    }
+
+    /**
+     * "How much more revenue did North America bring in than EMEA": the metric for each of the two
+     * values, and their difference in the direction asked (first − second for "more", second − first
+     * for "less"), so the number answers the question as put; a negative one is said plainly.
+     */
+    private Answer difference() {
+        Condition first = plan.valuePair.get(0);
+        Condition second = plan.valuePair.get(1);
+        Map<String, Object> arguments = baseArguments();
+        Object a = scalar(plan.window, with(first), "aggregate", arguments);
+        Object b = scalar(plan.window, with(second), "aggregate", arguments);
+        String nameA = String.valueOf(first.values().getFirst());
+        String nameB = String.valueOf(second.values().getFirst());
+        Table table = new Table(
+                List.of(new Column(first.column().name(), "string"), new Column(plan.metric.name(), "number")),
+                List.of(listOf(nameA, a), listOf(nameB, b)));
+        String context = metricLabel() + conditionPhrase() + windowPhrase(plan.window);
+        if (!(a instanceof Number x) || !(b instanceof Number y)) {
+            notes.add("No rows matched for " + (a instanceof Number ? nameB : nameA) + "; no difference was produced.");
+            return new Answer(
+                    "There is no " + context + " for " + (a instanceof Number ? nameB : nameA)
+                            + ", so there is no difference to report.",
+                    new Result("number", null),
+                    null,
+                    table,
+                    null,
+                    interpretation(List.of()),
+                    notes);
+        }
+        boolean less = plan.comparator == Plan.Op.LT;
+        double difference = less ? y.doubleValue() - x.doubleValue() : x.doubleValue() - y.doubleValue();
+        String direction = less ? "less" : "more";
+        String text = nameA + " had " + format(a) + " against " + format(b) + " for " + nameB + " (" + context + "): "
+                + (difference >= 0
+                        ? format(difference) + " " + direction + "."
+                        : "not " + direction + " but " + format(-difference) + (less ? " more." : " less."));
+        notes.add("The difference is " + (less ? nameB + " minus " + nameA : nameA + " minus " + nameB) + ".");
+        return new Answer(
+                text,
+                new Result("number", difference),
+                headline(Format.capitalize(plan.metric.name()) + ", " + nameA + " against " + nameB, difference),
                 table,
                 null,
                 interpretation(List.of()),

@@ -2,6 +2,7 @@ package com.claribi.analysis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.claribi.platform.ClariException;
 import com.claribi.platform.ErrorCode;
@@ -208,6 +209,34 @@ class AnalysisEngineTest {
         AnalysisOutcome missing = ask("revenue of order SO-99999");
         assertThat(missing.answer().result().value()).isNull();
         assertThat(missing.answer().text()).contains("No rows match");
+    }
+
+    @Test
+    void howMuchMoreOrLessIsTheDifferenceInTheDirectionAsked() throws SQLException {
+        double northAmerica = ((Number)
+                        scalar(
+                                "SELECT SUM(revenue) FROM sales_orders WHERE region = 'North America' AND year(order_date) = 2025"))
+                .doubleValue();
+        double emea = ((Number) scalar(
+                        "SELECT SUM(revenue) FROM sales_orders WHERE region = 'EMEA' AND year(order_date) = 2025"))
+                .doubleValue();
+        AnalysisOutcome more = ask("How much more revenue did North America bring in than EMEA in 2025?");
+        assertThat((Double) more.answer().result().value()).isCloseTo(northAmerica - emea, within(1e-6));
+        AnalysisOutcome less = ask("how much less revenue did EMEA bring in than North America in 2025");
+        assertThat((Double) less.answer().result().value()).isCloseTo(northAmerica - emea, within(1e-6));
+        // said the wrong way round, the number keeps its sign and the text says so
+        AnalysisOutcome wrongWay = ask("how much more revenue did EMEA bring in than North America in 2025");
+        assertThat((Double) wrongWay.answer().result().value()).isCloseTo(emea - northAmerica, within(1e-6));
+        assertThat(wrongWay.answer().text()).contains("not more but");
+    }
+
+    @Test
+    void aShareOfAFilteredTotalTakesWhatFollowsFromAsThePart() throws SQLException {
+        AnalysisOutcome outcome = ask("What percentage of our active MRR comes from Finance customers?");
+        double expected = ((Number) scalar("SELECT SUM(mrr) FILTER (WHERE industry = 'Finance') / SUM(mrr) "
+                        + "FROM subscriptions WHERE status = 'active'"))
+                .doubleValue();
+        assertThat((Double) outcome.answer().result().value()).isCloseTo(expected, within(1e-9));
     }
 
     @Test
