@@ -283,10 +283,10 @@ final class Answerer {
                 List.of(listOf(nameA, a), listOf(nameB, b)));
         String context = metricLabel() + conditionPhrase() + windowPhrase(plan.window);
         if (!(a instanceof Number x) || !(b instanceof Number y)) {
-            notes.add("No rows matched for " + (a instanceof Number ? nameB : nameA) + "; no difference was produced.");
+            String missing = a instanceof Number ? nameB : nameA;
+            notes.add("No rows matched for " + missing + "; no difference was produced.");
             return new Answer(
-                    "There is no " + context + " for " + (a instanceof Number ? nameB : nameA)
-                            + ", so there is no difference to report.",
+                    "There is no " + context + " for " + missing + ", so there is no difference to report.",
                     new Result("number", null),
                     null,
                     table,
