@@ -121,10 +121,7 @@ final class Answerer {
     }
 
     private String valueText(Object value) {
-        if (value instanceof Double number && number == Math.rint(number)) {
-            return String.valueOf(number.longValue());
-        }
-        return String.valueOf(value);
+        return value instanceof Double number ? Format.plain(number) : String.valueOf(value);
     }
 
     private String windowPhrase(Window window) {

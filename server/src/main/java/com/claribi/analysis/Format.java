@@ -68,6 +68,11 @@ final class Format {
         return String.join(", ", items.subList(0, items.size() - 1)) + " and " + items.getLast();
     }
 
+    /** A number as plainly written: "5", "0.5" (no grouping, no unit, no trailing ".0"). */
+    static String plain(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+    }
+
     static String capitalize(String text) {
         return text == null || text.isEmpty() ? "" : Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }

@@ -63,7 +63,7 @@ record Metric(String name, String aggregation, Expr expr, Unit unit) {
     record Constant(double value) implements Expr {
         @Override
         public String sql(Function<ColumnInfo, String> quote) {
-            return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+            return Format.plain(value);
         }
 
         @Override

@@ -1350,11 +1350,7 @@ final class Planner {
                 }
                 ColumnInfo rightColumn = column(right, ColumnRole.MEASURE);
                 double factor = operand.factor();
-                String rightSide = (factor == 1
-                                ? ""
-                                : (factor == Math.rint(factor) ? Long.toString((long) factor) : Double.toString(factor))
-                                        + " × ")
-                        + rightColumn.name();
+                String rightSide = (factor == 1 ? "" : Format.plain(factor) + " × ") + rightColumn.name();
                 Span left = measureBefore(operand.from());
                 ColumnInfo leftColumn;
                 if (left != null) {
@@ -2127,8 +2123,8 @@ final class Planner {
         private ColumnInfo dateOfOneEntity(TableSchema table, Metric metric) {
             boolean dateAsked = has("when")
                     || tokens.stream()
-                            .anyMatch(t -> isWord(t.index(), "date") && isWord(t.index() - 1, "what", "which")
-                                    || isWord(t.index(), "date") && spanAt(t.index()) != null);
+                            .anyMatch(t -> isWord(t.index(), "date")
+                                    && (isWord(t.index() - 1, "what", "which") || spanAt(t.index()) != null));
             if (!dateAsked
                     || (metric != null && !(metric.expr() instanceof Metric.CountRows))
                     || !plan.dimensions.isEmpty()
@@ -2733,7 +2729,7 @@ final class Planner {
             }
             if (!superDesc && !superAsc && hasSequence("which", "one")) {
                 // "of the two campaigns, which one had the lower CPC": a comparative picks one
-                superAsc = has("lower", "less", "fewer", "smaller", "cheaper", "worse");
+                superAsc = has(LESS) || has("cheaper", "worse");
                 superDesc = !superAsc && has("higher", "more", "greater", "larger", "bigger", "better");
             }
             boolean shareCue = has(
