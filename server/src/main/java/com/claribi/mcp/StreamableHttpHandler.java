@@ -1,6 +1,7 @@
 package com.claribi.mcp;
 
 import com.claribi.auth.Authenticator;
+import com.claribi.http.RefusedBodies;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
@@ -714,7 +715,7 @@ final class StreamableHttpHandler extends Handler.Abstract {
         long limit = server.bodyLimit();
         long declared = request.getLength();
         if (declared > limit) {
-            throw tooLarge(limit);
+            throw refused(request, tooLarge(limit));
         }
         int expected = declared >= 0 ? (int) declared : (int) limit;
         int initial = declared >= 0 ? (int) Math.min(declared, PREALLOCATED_BODY) : 4096;
@@ -723,14 +724,17 @@ final class StreamableHttpHandler extends Handler.Abstract {
             int filled = 0;
             while (true) {
                 Content.Chunk chunk = nextChunk(request);
+                ByteBuffer bytes = chunk.getByteBuffer();
+                int count = bytes.remaining();
+                if (count > expected - filled) {
+                    chunk.release();
+                    throw refused(
+                            request,
+                            declared >= 0
+                                    ? McpException.transport(400, "The request body is longer than its Content-Length.")
+                                    : tooLarge(limit));
+                }
                 try {
-                    ByteBuffer bytes = chunk.getByteBuffer();
-                    int count = bytes.remaining();
-                    if (count > expected - filled) {
-                        throw declared >= 0
-                                ? McpException.transport(400, "The request body is longer than its Content-Length.")
-                                : tooLarge(limit);
-                    }
                     if (count > body.length - filled) {
                         body = Arrays.copyOf(body, Math.min(expected, Math.max(body.length * 2, filled + count)));
                     }
@@ -770,6 +774,15 @@ final class StreamableHttpHandler extends Handler.Abstract {
             }
             return chunk;
         }
+    }
+
+    /**
+     * {@code refusal}, after dropping what is left of the body (within {@link RefusedBodies}' bound)
+     * so a client still writing it reads the refusal instead of a reset connection.
+     */
+    private static McpException refused(Request request, McpException refusal) {
+        RefusedBodies.drop(Request.asInputStream(request));
+        return refusal;
     }
 
     private static McpException tooLarge(long limit) {
