@@ -10,9 +10,11 @@ import com.claribi.analysis.AnalysisPayload.Table;
 import com.claribi.analysis.AnalysisPayload.TimeRange;
 import com.claribi.analysis.Plan.Condition;
 import com.claribi.analysis.Plan.Intent;
+import com.claribi.analysis.Plan.Op;
 import com.claribi.analysis.QueryRunner.Step;
 import com.claribi.analysis.QueryRunner.Where;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -366,6 +368,21 @@ final class Answerer {
         return list;
     }
 
+    /** The rows of a comparison of named values in the order the question named them. */
+    private List<List<Object>> inNamedOrder(List<List<Object>> rows) {
+        List<Object> named = plan.filters.stream()
+                .filter(f -> f.op() == Op.IN && f.column().equals(plan.dimensions.getFirst()))
+                .findFirst()
+                .map(Condition::values)
+                .orElse(List.of());
+        List<List<Object>> ordered = new ArrayList<>(rows);
+        ordered.sort(Comparator.comparingInt(row -> {
+            int at = named.indexOf(row.getFirst());
+            return at < 0 ? named.size() : at;
+        }));
+        return ordered;
+    }
+
     private Answer grouped() {
         List<Object> parameters = new ArrayList<>();
         Where where = QueryRunner.where(plan, plan.window, plan.filters);
@@ -404,7 +421,7 @@ final class Answerer {
         if (share) {
             columns.add(new Column("share", "number"));
         }
-        Table resultTable = new Table(columns, step.rows());
+        Table resultTable = new Table(columns, plan.inNamedOrder ? inNamedOrder(step.rows()) : step.rows());
         String metricName = plan.metric.name();
         String dimName = Lexicon.display(plan.dimensions.getFirst().name());
         List<Object> firstRow = step.rows().isEmpty() ? null : step.rows().getFirst();

@@ -95,6 +95,8 @@ final class Plan {
     String topValue;
     ColumnInfo target;
     boolean shareOfFiltered;
+    /** "compare churned and active seats": the table lists the named values in the order named. */
+    boolean inNamedOrder;
 
     /**
      * With {@link #shareOfFiltered}: the value filters that define the whole rather than the part

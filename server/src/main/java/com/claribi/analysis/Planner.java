@@ -422,7 +422,9 @@ final class Planner {
      * the ads table).
      */
     private boolean customerSpending() {
-        return has("spent", "paid") && !has("we", "our", "us", "i");
+        // "which customers spent the least with us", "who paid us the most": the buyers spent
+        return has("spent", "paid")
+                && (!has("we", "our", "us", "i") || hasSequence("with", "us") || hasSequence("paid", "us"));
     }
 
     /** Verbs of selling: they point at a table of purchases too ("which category sold the most"). */
@@ -984,12 +986,14 @@ final class Planner {
         if (needsTime && table.columns().stream().noneMatch(c -> c.role() == ColumnRole.TIME)) {
             score -= 1.5;
         }
-        if (!timePhrases.isEmpty()
-                && has("biggest", "largest", "top", "best")
+        if (has("biggest", "largest", "top", "best")
                 && mentions.stream().noneMatch(m -> m.column().role() == ColumnRole.MEASURE)
+                && !hasSequence("number", "of")
+                && !has("expensive", "cheapest", "priciest")
                 && transactional(table)) {
-            // "our biggest customer in 2025": ranking by what happened in a period is about the table
-            // of transactions, not a table of current states (a subscription's MRR today)
+            // "our top customers", "our biggest customer in 2025": a ranking by no named measure is about
+            // what happened, the table of transactions, not a table of current states (a subscription's
+            // MRR today)
             score += 0.5;
         }
         return score;
@@ -1305,14 +1309,14 @@ final class Planner {
                     }
                     continue;
                 }
-                if (isWord(i, "with", "had", "has", "have", "having", "got", "get")
-                        && isWord(i + 1, "a", "an", "any")) {
+                boolean having = isWord(i, "with", "had", "has", "have", "having", "got", "get");
+                if (having && isWord(i + 1, "a", "an", "any")) {
                     at = i + 2;
                     op = Op.GT;
                 } else if (isWord(i, "out") && isWord(i + 1, "of")) {
                     at = i + 2;
                     op = Op.EQ;
-                } else if (isWord(i, "without") || (isWord(i, "with") && isWord(i + 1, "no", "zero"))) {
+                } else if (isWord(i, "without") || (having && isWord(i + 1, "no", "zero"))) {
                     at = isWord(i, "without") ? i + 1 : i + 2;
                     if (isWord(at, "a", "an", "any")) {
                         at++;
@@ -1871,6 +1875,18 @@ final class Planner {
             if (metric == null && valueRateAt() > 0) {
                 // "churn rate": the share of rows with the value, so rows are what is measured
                 metric = Metric.rows(tableNoun(table));
+            }
+            if (metric == null
+                    && !countCue
+                    && has(SELLING_VERBS)
+                    && has("most", "least")
+                    && defaultMeasure(table) != null) {
+                // "which product sold the most": what was sold, measured like "best selling"
+                ColumnInfo column = defaultMeasure(table);
+                metric = Metric.of(Metric.additive(column) ? "sum" : "avg", column);
+                plan.notes.add("'" + (has("sold") ? "sold" : "sells") + " the " + (has("most") ? "most" : "least")
+                        + "' read as the " + metric.aggregation()
+                        + " of " + column.name() + ", the main measure of '" + table.name() + "'.");
             }
             if (metric == null
                     && has("biggest", "largest", "top", "best", "leading", "smallest", "worst", "bottom")
@@ -2836,6 +2852,18 @@ final class Planner {
                 plan.notes.add("Read as total " + agg.column().name() + " divided by total " + perMeasure.name() + ".");
             }
             if ((superDesc || superAsc)
+                    && metric.expr() instanceof Metric.CountRows
+                    && plan.dimensions.size() == 1
+                    && isKey(table, plan.dimensions.getFirst())
+                    && !countCue()
+                    && defaultMeasure(table) != null) {
+                // "the 3 largest orders": one row per order, so each is ranked by its own value, not by
+                // its count of one
+                ColumnInfo main = defaultMeasure(table);
+                metric = Metric.of(Metric.additive(main) ? "sum" : "avg", main);
+                plan.notes.add("Ranked by " + main.name() + ", the main measure of '" + table.name() + "'.");
+            }
+            if ((superDesc || superAsc)
                     && (has("single", "individual") || superlativeOfOneRow(table))
                     && metric.expr() instanceof Metric.Agg agg
                     && agg.fn().equals("sum")) {
@@ -2979,6 +3007,7 @@ final class Planner {
                 // "compare Online and Retail revenue": the values named, side by side
                 plan.dimensions.add(namedValues);
                 plan.intent = Intent.BREAKDOWN;
+                plan.inNamedOrder = true;
                 return new Planned(plan);
             }
             if (shareCue && plan.dimensions.isEmpty() && namedValues != null) {

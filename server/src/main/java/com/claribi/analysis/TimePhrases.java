@@ -482,6 +482,8 @@ final class TimePhrases {
         return null;
     }
 
+    private static final Set<String> JOINERS = Set.of("vs", "versus", "v", "and", "or", "to", "through", "thru");
+
     private static boolean isMonthWord(List<Token> tokens, int i) {
         String w = word(tokens, i);
         if (!w.equals("may") && !w.equals("mar") && !w.equals("jun") && !w.equals("dec")) {
@@ -489,6 +491,8 @@ final class TimePhrases {
         }
         String previous = word(tokens, i - 1);
         return year(tokens, i + 1) != null
+                // "Dec vs Nov 2025", "mar to jun": before another month across a joiner
+                || JOINERS.contains(word(tokens, i + 1)) && MONTHS.containsKey(word(tokens, i + 2))
                 || Set.of(
                                 "in", "of", "since", "from", "to", "during", "between", "until", "through", "and", "vs",
                                 "for")

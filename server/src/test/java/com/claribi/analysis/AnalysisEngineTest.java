@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -52,6 +53,17 @@ class AnalysisEngineTest {
             result.next();
             return result.getObject(1);
         }
+    }
+
+    private static List<Object> list(String sql) throws SQLException {
+        List<Object> values = new ArrayList<>();
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(sql)) {
+            while (result.next()) {
+                values.add(result.getObject(1));
+            }
+        }
+        return values;
     }
 
     private static long count(String sql) throws SQLException {
@@ -246,6 +258,59 @@ class AnalysisEngineTest {
         assertThat(outcome.answer().table().rows()).hasSize(3);
         assertThat(outcome.answer().notes())
                 .noneSatisfy(note -> assertThat(note).contains("No count was given"));
+    }
+
+    @Test
+    void aShortMonthNameBeforeAnotherMonthIsAMonth() throws SQLException {
+        AnalysisOutcome outcome = ask("conversions Dec vs Nov 2025");
+        assertThat(outcome.answer().table().rows().getFirst().getFirst()).isEqualTo("December 2025");
+        assertThat(((Number) outcome.answer().table().rows().getFirst().get(1)).doubleValue())
+                .isEqualTo(((Number) scalar("SELECT SUM(conversions) FROM ad_performance "
+                                + "WHERE date BETWEEN DATE '2025-12-01' AND DATE '2025-12-31'"))
+                        .doubleValue());
+    }
+
+    @Test
+    void havingOrGettingZeroOfAMeasureIsAFilterOnIt() throws SQLException {
+        boolean anyZero =
+                (Boolean) scalar("SELECT COUNT(*) > 0 FROM ad_performance WHERE platform = 'Meta' AND conversions = 0");
+        AnalysisOutcome outcome = ask("were there any days where a Meta campaign got zero conversions");
+        assertThat(outcome.answer().result().value()).isEqualTo(anyZero);
+        assertThat(outcome.answer().notes()).contains("'got zero conversions' was read as conversions = 0.");
+    }
+
+    @Test
+    void theLargestRowsAreRankedByTheirValueNotByACountOfOne() throws SQLException {
+        AnalysisOutcome outcome = ask("what were the 3 largest orders in 2025");
+        List<?> expected = list("SELECT order_id FROM sales_orders WHERE year(order_date) = 2025 "
+                + "ORDER BY revenue DESC, order_id LIMIT 3");
+        assertThat((List<?>) outcome.answer().result().value()).isEqualTo(expected);
+    }
+
+    @Test
+    void whatSoldTheMostIsMeasuredByTheMainMeasure() throws SQLException {
+        AnalysisOutcome outcome = ask("which product sold the least in 2025");
+        assertThat(outcome.answer().result().value())
+                .isEqualTo(scalar("SELECT product FROM sales_orders WHERE year(order_date) = 2025 "
+                        + "GROUP BY product ORDER BY SUM(revenue) LIMIT 1"));
+        assertThat(outcome.answer().notes()).anySatisfy(note -> assertThat(note).startsWith("'sold the least'"));
+    }
+
+    @Test
+    void topCustomersAndWhatCustomersSpentWithUsComeFromTheTransactions() throws SQLException {
+        assertThat(ask("top customers").answer().notes()).contains("Answered from data source 'Sales orders'.");
+        AnalysisOutcome least = ask("which 3 customers spent the least with us in 2025");
+        assertThat((List<?>) least.answer().result().value())
+                .isEqualTo(list("SELECT customer_name FROM sales_orders WHERE year(order_date) = 2025 "
+                        + "GROUP BY customer_name ORDER BY SUM(revenue), customer_name LIMIT 3"));
+    }
+
+    @Test
+    void aComparisonOfNamedValuesListsThemInTheOrderNamed() {
+        AnalysisOutcome outcome = ask("Compare the total seats of churned Enterprise customers with those of active"
+                + " Enterprise customers");
+        assertThat(outcome.answer().table().rows().stream().map(List::getFirst).toList())
+                .containsExactly("churned", "active");
     }
 
     @Test
