@@ -1146,6 +1146,8 @@ final class Planner {
         private String perMeasureWords;
         /** "rank the regions by revenue": all values in order, not the top 5. */
         private boolean ranked;
+        /** "what sold the most": the asked-for thing is the product column, named by no word. */
+        private boolean whatSold;
 
         private boolean countCue() {
             return hasSequence("how", "many")
@@ -2036,6 +2038,20 @@ final class Planner {
                 used.add(askedSpan);
             } else if (askedSpan != null) {
                 used.add(askedSpan);
+            }
+            if (plan.dimensions.isEmpty() && isWord(0, "what", "whats") && SELLING_VERBS.contains(word(1))) {
+                // "what sold the most last quarter": the thing sold, the table's product column
+                table.columns().stream()
+                        .filter(c -> c.role() == ColumnRole.DIMENSION
+                                && Text.words(c.name()).stream()
+                                        .map(Text::stem)
+                                        .anyMatch(Set.of("product", "item", "sku")::contains))
+                        .findFirst()
+                        .ifPresent(sold -> {
+                            whatSold = true;
+                            plan.dimensions.add(sold);
+                            plan.notes.add("'what " + word(1) + "' read as the " + sold.name() + " sold.");
+                        });
             }
             for (Map.Entry<ColumnInfo, List<Object>> entry : equal.entrySet()) {
                 plan.filters.add(
@@ -3096,7 +3112,10 @@ final class Planner {
                 plan.ascending = has("cheapest");
                 return new Planned(plan);
             }
-            if (!plan.dimensions.isEmpty() && (superDesc || superAsc) && askedSpan != null && plan.having.isEmpty()) {
+            if (!plan.dimensions.isEmpty()
+                    && (superDesc || superAsc)
+                    && (askedSpan != null || whatSold)
+                    && plan.having.isEmpty()) {
                 if (isSingular(askedSpan) || has("which", "what", "who") || hasSequence("the")) {
                     plan.intent = Intent.WHICH;
                     plan.limit = 1;
@@ -3434,7 +3453,11 @@ final class Planner {
                             "aov",
                             "average order",
                             "average order size",
+                            "average basket size",
                             "average basket",
+                            "average deal size",
+                            "average deal value",
+                            "average ticket size",
                             "average purchase value",
                             "average purchase"),
                     "average order value",

@@ -297,6 +297,26 @@ class AnalysisEngineTest {
     }
 
     @Test
+    void whatSoldTheMostAsksForTheProductSold() throws SQLException {
+        AnalysisOutcome outcome = ask("what sold the most last quarter");
+        assertThat(outcome.answer().result().value())
+                .isEqualTo(scalar("SELECT product FROM sales_orders WHERE order_date BETWEEN DATE '2025-10-01' "
+                        + "AND DATE '2025-12-31' GROUP BY product ORDER BY SUM(revenue) DESC LIMIT 1"));
+        assertThat(outcome.answer().notes()).contains("'what sold' read as the product sold.");
+    }
+
+    @Test
+    void theAverageDealSizeIsTheAverageOrderValue() throws SQLException {
+        AnalysisOutcome outcome = ask("what is the average deal size in EMEA");
+        assertThat((Double) outcome.answer().result().value())
+                .isCloseTo(
+                        ((Number) scalar("SELECT SUM(revenue) / COUNT(DISTINCT order_id) FROM sales_orders"
+                                        + " WHERE region = 'EMEA'"))
+                                .doubleValue(),
+                        within(1e-6));
+    }
+
+    @Test
     void topCustomersAndWhatCustomersSpentWithUsComeFromTheTransactions() throws SQLException {
         assertThat(ask("top customers").answer().notes()).contains("Answered from data source 'Sales orders'.");
         AnalysisOutcome least = ask("which 3 customers spent the least with us in 2025");
