@@ -264,6 +264,12 @@ final class Answerer {
                 notes);
     }
 
+    /** One side of a two-sided comparison: "Berlin", or "Berlin and Dallas together". */
+    private static String sideName(Condition side) {
+        List<String> names = side.values().stream().map(String::valueOf).toList();
+        return names.size() == 1 ? names.getFirst() : Format.join(names) + " together";
+    }
+
     /**
      * "How much more revenue did North America bring in than EMEA": the metric for each of the two
      * values, and their difference in the direction asked (first − second for "more", second − first
@@ -275,8 +281,8 @@ final class Answerer {
         Map<String, Object> arguments = baseArguments();
         Object a = scalar(plan.window, with(first), "aggregate", arguments);
         Object b = scalar(plan.window, with(second), "aggregate", arguments);
-        String nameA = String.valueOf(first.values().getFirst());
-        String nameB = String.valueOf(second.values().getFirst());
+        String nameA = sideName(first);
+        String nameB = sideName(second);
         Table table = new Table(
                 List.of(new Column(first.column().name(), "string"), new Column(plan.metric.name(), "number")),
                 List.of(listOf(nameA, a), listOf(nameB, b)));
@@ -924,8 +930,8 @@ final class Answerer {
                 double x = a instanceof Number n ? n.doubleValue() : 0;
                 double y = b instanceof Number n ? n.doubleValue() : 0;
                 answer = compare(x, plan.comparator, y);
-                String nameA = String.valueOf(first.values().getFirst());
-                String nameB = String.valueOf(second.values().getFirst());
+                String nameA = sideName(first);
+                String nameB = sideName(second);
                 text = (answer ? "Yes: " : "No: ") + nameA + " had " + format(a) + " against " + format(b) + " for "
                         + nameB + " (" + metricLabel() + windowPhrase(plan.window) + ").";
                 resultTable = new Table(

@@ -477,11 +477,28 @@ final class Planner {
     private final LocalDate today;
     private final String question;
 
+    /** "Read 'expensiv' as 'expensive'.": grammar words read through a slip of one letter. */
+    private final List<String> corrections = new ArrayList<>();
+
     private Planner(String question, LocalDate today) {
         this.question = question;
-        this.tokens = verbsAsNouns(Text.tokenize(question));
+        this.tokens = verbsAsNouns(grammarWords(Text.tokenize(question)));
         this.consumed = new boolean[tokens.size()];
         this.today = today;
+    }
+
+    private List<Token> grammarWords(List<Token> tokens) {
+        List<Token> result = new ArrayList<>(tokens);
+        for (Token token : tokens) {
+            String meant = token.kind() == Kind.WORD ? Text.grammarWord(token.text()) : token.text();
+            if (!meant.equals(token.text())) {
+                result.set(
+                        token.index(),
+                        new Token(token.index(), meant, Text.stem(meant), Kind.WORD, null, false, false));
+                corrections.add("Read '" + token.text() + "' as '" + meant + "'.");
+            }
+        }
+        return result;
     }
 
     /**
@@ -1043,6 +1060,12 @@ final class Planner {
             return new Refused(
                     "clariBI answers from the data that was recorded; it does not forecast future values.", null);
         }
+        if (has("why") || hasSequence("how", "come")) {
+            return new Refused(
+                    "clariBI reports what the data recorded, not why it happened: ask how a figure changed over time"
+                            + " or which groups moved it, and judge the causes from there.",
+                    null);
+        }
         prePass();
         TableSchema chosen = null;
         List<Mention> chosenMentions = List.of();
@@ -1076,6 +1099,7 @@ final class Planner {
                     + (tied.size() > 1 ? " (" + String.join(", ", tied) + " matched the question equally well)" : "")
                     + ".");
         }
+        plan.notes.addAll(corrections);
         return new Builder(plan, chosenMentions).build();
     }
 
@@ -1773,8 +1797,12 @@ final class Planner {
                 }
             }
             Span metricSpan = null;
+            Token entity =
+                    bareRowPhrase(table) && !(numerics.isEmpty() && columnOperands.isEmpty()) ? rowEntity(table) : null;
             for (Span span : measureSpans) {
-                if (!filterTargets.contains(span)) {
+                // the rows' own noun is not a measure in a bare phrase with a row condition ("kitchen items
+                // priced over 100"), unlike "sales of Luna Tablet"
+                if (!filterTargets.contains(span) && !(entity != null && span.from() == entity.index())) {
                     metricSpan = span;
                     break;
                 }
@@ -1970,13 +1998,29 @@ final class Planner {
             }
             if (metric == null && !measureSpans.isEmpty()) {
                 // only a filter target was named ("orders over 1000"): count the rows it filters
-                metric = Metric.rows(tableNoun(table));
+                metric = Metric.rows(entity != null ? entity.text() : tableNoun(table));
             }
             // 6. numeric filters now that the metric is known
             for (Map.Entry<Numeric, ColumnInfo> entry : numericColumns.entrySet()) {
                 Numeric numeric = entry.getKey();
                 ColumnInfo column = entry.getValue();
                 boolean explicit = column != null;
+                if (column == null
+                        && (metric == null || metric.expr() instanceof Metric.CountRows)
+                        && (!dimensionSpans.isEmpty() || askedSpan != null)
+                        && (!yesNo || anyGroup != null)
+                        && namesRows(table, numeric.to())) {
+                    // "which countries had more than 200 orders", "did any region have over 2000 orders":
+                    // each group's count of rows
+                    if (metric == null) {
+                        metric = Metric.rows(word(numeric.to()));
+                    }
+                    plan.having.add(
+                            new Condition(identifierColumn(table), numeric.op(), List.copyOf(numeric.numbers())));
+                    plan.notes.add("'" + numericText(numeric) + " " + word(numeric.to()) + "' was applied to each"
+                            + " group's number of " + metric.name() + ".");
+                    continue;
+                }
                 if (column == null) {
                     column = metric != null && !metric.columns().isEmpty()
                             ? metric.columns().getFirst()
@@ -2210,6 +2254,19 @@ final class Planner {
                 }
             }
             return null;
+        }
+
+        /** Whether the word at {@code i} names the table's rows ("orders", "records"). */
+        private boolean namesRows(TableSchema table, int i) {
+            if (i >= tokens.size()) {
+                return false;
+            }
+            String stem = tokens.get(i).stem();
+            Span span = spanAt(i);
+            return ROW_NOUNS.contains(stem)
+                    || tableWords(table).contains(stem)
+                    || stem.equals(Text.stem(tableNoun(table)))
+                    || (span != null && span.isColumn() && perRow(table, span));
         }
 
         /** "the biggest order" (one row, singular, right after the superlative): that row's own value. */
@@ -2940,7 +2997,7 @@ final class Planner {
                     && (hasSequence("how", "much") || hasSequence("how", "many"))
                     && has("than")
                     && comparative
-                    && sameColumn.size() == 2
+                    && (sameColumn.size() == 2 || combined(sameColumn))
                     && plan.dimensions.stream()
                             .allMatch(d -> d.equals(sameColumn.getFirst().column()))
                     && plan.compareWindow == null) {
@@ -2948,7 +3005,7 @@ final class Planner {
                 plan.intent = Intent.AGGREGATE;
                 plan.dimensions.clear();
                 plan.comparator = has(LESS) ? Op.LT : Op.GT;
-                plan.valuePair = List.of(sameColumn.get(0), sameColumn.get(1));
+                plan.valuePair = valuePair(sameColumn);
                 plan.filters.removeIf(
                         f -> f.column().equals(sameColumn.getFirst().column()));
                 return new Planned(plan);
@@ -2965,7 +3022,7 @@ final class Planner {
                 } else if (sameColumn.size() >= 2 && comparative) {
                     plan.yesNo = Plan.YesNoKind.VALUES;
                     plan.comparator = has(LESS) ? Op.LT : Op.GT;
-                    plan.valuePair = List.of(sameColumn.get(0), sameColumn.get(1));
+                    plan.valuePair = valuePair(sameColumn);
                     plan.filters.removeIf(
                             f -> f.column().equals(sameColumn.get(0).column()));
                 } else if (plan.threshold != null) {
@@ -3186,6 +3243,23 @@ final class Planner {
             return new Planned(plan);
         }
 
+        /** "than Berlin and Dallas together": the values after the first are one side, summed. */
+        private boolean combined(List<Condition> sameColumn) {
+            return sameColumn.size() > 2 && has("together", "combined");
+        }
+
+        /** The two sides compared: the first value named, and the second (or all the rest, combined). */
+        private List<Condition> valuePair(List<Condition> sameColumn) {
+            if (!combined(sameColumn)) {
+                return List.of(sameColumn.get(0), sameColumn.get(1));
+            }
+            List<Object> rest = sameColumn.subList(1, sameColumn.size()).stream()
+                    .flatMap(c -> c.values().stream())
+                    .toList();
+            return List.of(
+                    sameColumn.getFirst(), new Condition(sameColumn.getFirst().column(), Op.IN, rest));
+        }
+
         /** The column of the values the question names together ("Online and Retail"), if any. */
         private ColumnInfo namedValuesColumn() {
             for (Condition filter : plan.filters) {
@@ -3335,8 +3409,19 @@ final class Planner {
          * on the Basic plan") sizes a segment, and stays a count.
          */
         private boolean rowCheck(TableSchema table) {
+            return bareRowPhrase(table)
+                    && (!plan.columnComparisons.isEmpty()
+                            || plan.filters.stream()
+                                    .anyMatch(f -> f.column().role() == ColumnRole.MEASURE && f.op() != Op.EQ));
+        }
+
+        /**
+         * A bare phrase naming the rows ("kitchen items in Berlin priced over 100"): no question word,
+         * and nothing but values, "all", "the" or "our" before the rows' noun.
+         */
+        private boolean bareRowPhrase(TableSchema table) {
             Token entity = rowEntity(table);
-            if (entity == null || plan.columnComparisons.isEmpty()) {
+            if (entity == null) {
                 return false;
             }
             for (int i = 0; i < entity.index(); i++) {

@@ -53,6 +53,38 @@ final class Text {
             java.util.Map.entry("cust", "customer"),
             java.util.Map.entry("custs", "customers"));
 
+    /**
+     * Long words of the question grammar that are not in the data's own lexicon, so a slip of one
+     * letter ("expensiv", "avrage", "highst") is read as the word meant.
+     */
+    private static final List<String> GRAMMAR_WORDS = List.of(
+            "expensive",
+            "cheapest",
+            "highest",
+            "biggest",
+            "largest",
+            "smallest",
+            "average",
+            "percentage",
+            "different",
+            "distinct",
+            "between",
+            "monthly",
+            "quarterly");
+
+    /** The grammar word {@code word} is a one-letter slip of, or {@code word} itself. */
+    static String grammarWord(String word) {
+        if (word.length() < 6 || GRAMMAR_WORDS.contains(word)) {
+            return word;
+        }
+        for (String target : GRAMMAR_WORDS) {
+            if (distance(word, target, 1) <= 1) {
+                return target;
+            }
+        }
+        return word;
+    }
+
     private static final java.util.Map<String, Integer> NUMBER_WORDS = java.util.Map.ofEntries(
             java.util.Map.entry("one", 1),
             java.util.Map.entry("two", 2),

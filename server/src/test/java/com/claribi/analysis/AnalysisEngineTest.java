@@ -66,6 +66,10 @@ class AnalysisEngineTest {
         return values;
     }
 
+    private static List<Object> listed(AnalysisOutcome outcome) {
+        return new ArrayList<>((List<?>) outcome.answer().result().value());
+    }
+
     private static long count(String sql) throws SQLException {
         try (Statement statement = connection.createStatement();
                 ResultSet result = statement.executeQuery(sql)) {
@@ -331,6 +335,52 @@ class AnalysisEngineTest {
                 + " Enterprise customers");
         assertThat(outcome.answer().table().rows().stream().map(List::getFirst).toList())
                 .containsExactly("churned", "active");
+    }
+
+    @Test
+    void aThresholdOnTheRowsNounIsEachGroupsCount() throws SQLException {
+        AnalysisOutcome outcome = ask("Which countries had more than 200 orders in 2025?");
+        assertThat(listed(outcome))
+                .containsExactlyInAnyOrderElementsOf(
+                        list("SELECT country FROM sales_orders WHERE year(order_date) = 2025"
+                                + " GROUP BY country HAVING COUNT(*) > 200"));
+        AnalysisOutcome customers = ask("which plans have more than 100 customers");
+        assertThat(listed(customers))
+                .containsExactlyInAnyOrderElementsOf(
+                        list("SELECT plan FROM subscriptions GROUP BY plan HAVING COUNT(*) > 100"));
+    }
+
+    @Test
+    void whyIsRefusedBecauseTheDataHoldsNoCauses() {
+        AnalysisOutcome outcome = ask("Why did our LinkedIn cost per conversion go up in November?");
+        assertThat(outcome).isInstanceOf(AnalysisOutcome.Unanswerable.class);
+        assertThat(outcome.answer().text()).contains("not why it happened");
+    }
+
+    @Test
+    void aBarePhraseOfRowsWithAThresholdListsThem() throws SQLException {
+        AnalysisOutcome outcome = ask("Kitchen items in Berlin priced over 100");
+        assertThat(listed(outcome))
+                .containsExactlyInAnyOrderElementsOf(list("SELECT product_name FROM products WHERE category = 'Kitchen'"
+                        + " AND warehouse = 'Berlin' AND price > 100"));
+    }
+
+    @Test
+    void aOneLetterSlipInAGrammarWordIsReadAsTheWordAndNoted() throws SQLException {
+        AnalysisOutcome outcome = ask("top 3 most expensiv products in the Office category");
+        assertThat((List<?>) outcome.answer().result().value())
+                .isEqualTo(list("SELECT product_name FROM products WHERE category = 'Office' "
+                        + "ORDER BY price DESC LIMIT 3"));
+        assertThat(outcome.answer().notes()).contains("Read 'expensiv' as 'expensive'.");
+    }
+
+    @Test
+    void valuesNamedTogetherAfterThanAreOneSide() throws SQLException {
+        AnalysisOutcome outcome = ask("Is total stock in Singapore bigger than in Berlin and Dallas together?");
+        boolean expected = (Boolean) scalar("SELECT SUM(stock_quantity) FILTER (WHERE warehouse = 'Singapore') > "
+                + "SUM(stock_quantity) FILTER (WHERE warehouse IN ('Berlin', 'Dallas')) FROM products");
+        assertThat(outcome.answer().result().value()).isEqualTo(expected);
+        assertThat(outcome.answer().table().rows().get(1).getFirst()).isEqualTo("Berlin and Dallas together");
     }
 
     @Test
