@@ -2011,7 +2011,8 @@ final class Planner {
                         && (!yesNo || anyGroup != null)
                         && namesRows(table, numeric.to())) {
                     // "which countries had more than 200 orders", "did any region have over 2000 orders":
-                    // each group's count of rows
+                    // each group's count of rows (a group condition applies to the metric; its column
+                    // only says which rows are counted, and a table without a key leaves it empty)
                     if (metric == null) {
                         metric = Metric.rows(word(numeric.to()));
                     }
