@@ -198,6 +198,11 @@ record Metric(String name, String aggregation, Expr expr, Unit unit) {
         return new Metric(Lexicon.display(column.name()), fn, new Agg(fn, column), unit);
     }
 
+    /** A measure's natural total: its sum, or its average when it is a price, rate or score. */
+    static Metric total(ColumnInfo column) {
+        return of(additive(column) ? "sum" : "avg", column);
+    }
+
     static Metric rows(String noun) {
         return new Metric(noun, "count", new CountRows(), Unit.COUNT);
     }

@@ -435,6 +435,11 @@ final class Planner {
 
     private static final Set<String> SUPERLATIVE_ASC =
             Set.of("lowest", "least", "smallest", "fewest", "worst", "bottom", "minimum", "min", "cheapest", "weakest");
+
+    private static boolean superlative(String word) {
+        return SUPERLATIVE_DESC.contains(word) || SUPERLATIVE_ASC.contains(word);
+    }
+
     private static final Set<String> COMPARATIVE_MORE =
             Set.of("more", "higher", "greater", "larger", "bigger", "exceed", "outsell", "outsold", "beat", "above");
     private static final Set<String> COMPARATIVE_LESS = Set.of("less", "lower", "fewer", "smaller", "below");
@@ -736,8 +741,7 @@ final class Planner {
                 && grain == null
                 && when >= 0
                 && !consumed[when]
-                && tokens.stream()
-                        .anyMatch(t -> SUPERLATIVE_DESC.contains(t.text()) || SUPERLATIVE_ASC.contains(t.text()))) {
+                && tokens.stream().anyMatch(t -> superlative(t.text()))) {
             // "when was our biggest order", "when did we get the most signups": the day it happened
             askedGrain = Grain.DAY;
             consume(when, when + 1);
@@ -823,7 +827,7 @@ final class Planner {
             }
             if (tokens.get(i).kind() == Kind.NUMBER
                     && i + 1 < tokens.size()
-                    && (SUPERLATIVE_DESC.contains(word(i + 1)) || SUPERLATIVE_ASC.contains(word(i + 1)))
+                    && superlative(word(i + 1))
                     && (i == 0 || isWord(i - 1, "the", "top", "bottom", "are", "were", "show", "list", "me"))
                     && tokens.get(i).number().scale() <= 0
                     && tokens.get(i).number().intValue() < 1000) {
@@ -960,7 +964,7 @@ final class Planner {
         for (int k = from; k < tokens.size(); k++) {
             if (isWord(k, "with", "having", "had", "has", "have")) {
                 int next = isWord(k + 1, "the") ? k + 2 : k + 1;
-                if (SUPERLATIVE_DESC.contains(word(next)) || SUPERLATIVE_ASC.contains(word(next))) {
+                if (superlative(word(next))) {
                     return true;
                 }
             }
@@ -1031,9 +1035,12 @@ final class Planner {
 
     /** Whether {@code column} is the table's unique key (an identifier nearly every row holds once). */
     private static boolean isKey(TableSchema table, ColumnInfo column) {
-        return column.role() == ColumnRole.IDENTIFIER
-                && table.rowCount() > 0
-                && column.distinctCount() >= table.rowCount() * 0.95;
+        return column.role() == ColumnRole.IDENTIFIER && rowUnique(table, column);
+    }
+
+    /** Whether nearly every row of the table holds its own value of {@code column}. */
+    private static boolean rowUnique(TableSchema table, ColumnInfo column) {
+        return table.rowCount() > 0 && column.distinctCount() >= table.rowCount() * 0.95;
     }
 
     private static Set<String> tableWords(TableSchema table) {
@@ -1549,8 +1556,7 @@ final class Planner {
                         && (isWord(at, "was", "were", "is", "are", "our", "the", "my", "your", "their")
                                 // "what's the most common industry among churned customers"
                                 || (isWord(at, "common", "frequent", "usual") && isWord(at - 1, "most", "least"))
-                                || SUPERLATIVE_DESC.contains(word(at))
-                                || SUPERLATIVE_ASC.contains(word(at))
+                                || superlative(word(at))
                                 || (word(at).endsWith("ing") && spanAt(at) == null))) {
                     at++;
                 }
@@ -1584,9 +1590,7 @@ final class Planner {
                 int at = topIndex + 1;
                 while (at < tokens.size()
                         && spanAt(at) == null
-                        && (SUPERLATIVE_DESC.contains(word(at))
-                                || SUPERLATIVE_ASC.contains(word(at))
-                                || word(at).endsWith("ing"))) {
+                        && (superlative(word(at)) || word(at).endsWith("ing"))) {
                     at++;
                 }
                 Span span = headNoun(spanAfter(at, 1));
@@ -1635,8 +1639,7 @@ final class Planner {
                     // one participle may sit between: "the best selling product", "the least stocked item"
                     String between = word(span.from() - 1);
                     int before = between.endsWith("ing") || between.endsWith("ed") ? span.from() - 2 : span.from() - 1;
-                    boolean superlativeBefore =
-                            SUPERLATIVE_DESC.contains(word(before)) || SUPERLATIVE_ASC.contains(word(before));
+                    boolean superlativeBefore = superlative(word(before));
                     boolean withAfter = isWord(
                             span.to(),
                             "with",
@@ -1797,8 +1800,7 @@ final class Planner {
                 }
             }
             Span metricSpan = null;
-            Token entity =
-                    bareRowPhrase(table) && !(numerics.isEmpty() && columnOperands.isEmpty()) ? rowEntity(table) : null;
+            Token entity = numerics.isEmpty() && columnOperands.isEmpty() ? null : bareRowEntity(table);
             for (Span span : measureSpans) {
                 // the rows' own noun is not a measure in a bare phrase with a row condition ("kitchen items
                 // priced over 100"), unlike "sales of Luna Tablet"
@@ -1882,7 +1884,7 @@ final class Planner {
             if (metric == null && !countCue && customerSpending() && defaultMeasure(table) != null) {
                 // "who spent the most on Nova Cameras": what buyers spend is the table's money measure
                 ColumnInfo money = defaultMeasure(table);
-                metric = Metric.of(Metric.additive(money) ? "sum" : "avg", money);
+                metric = Metric.total(money);
                 plan.notes.add("'" + (has("spent") ? "spent" : "paid") + "' read as " + money.name() + ".");
             }
             if (metric == null && countCue) {
@@ -1913,7 +1915,7 @@ final class Planner {
                     && defaultMeasure(table) != null) {
                 // "which product sold the most": what was sold, measured like "best selling"
                 ColumnInfo column = defaultMeasure(table);
-                metric = Metric.of(Metric.additive(column) ? "sum" : "avg", column);
+                metric = Metric.total(column);
                 plan.notes.add("'" + (has("sold") ? "sold" : "sells") + " the " + (has("most") ? "most" : "least")
                         + "' read as the " + metric.aggregation()
                         + " of " + column.name() + ", the main measure of '" + table.name() + "'.");
@@ -1923,7 +1925,7 @@ final class Planner {
                     && defaultMeasure(table) != null
                     && !has("most", "least", "fewest")) {
                 ColumnInfo column = defaultMeasure(table);
-                metric = Metric.of(Metric.additive(column) ? "sum" : "avg", column);
+                metric = Metric.total(column);
                 plan.notes.add("Ranked by " + metric.aggregation() + " of " + column.name() + ", the main measure of '"
                         + table.name() + "'.");
             }
@@ -1963,7 +1965,7 @@ final class Planner {
             }
             if (metric == null && hasSequence("how", "much") && defaultMeasure(table) != null) {
                 ColumnInfo column = defaultMeasure(table);
-                metric = Metric.of(Metric.additive(column) ? "sum" : "avg", column);
+                metric = Metric.total(column);
                 plan.notes.add("'How much' read as the " + metric.aggregation() + " of " + column.name() + ".");
             }
             if (metric == null && aggregationWord != null && aggregationWord.equals("count")) {
@@ -1993,7 +1995,7 @@ final class Planner {
                 // "was Q3 2025 revenue above 1.5 million": the total is compared, not each order
                 ColumnInfo column = column(measureSpans.getFirst(), ColumnRole.MEASURE);
                 if (column.role() == ColumnRole.MEASURE) {
-                    metric = Metric.of(Metric.additive(column) ? "sum" : "avg", column);
+                    metric = Metric.total(column);
                 }
             }
             if (metric == null && !measureSpans.isEmpty()) {
@@ -2274,8 +2276,7 @@ final class Planner {
         private boolean superlativeOfOneRow(TableSchema table) {
             String noun = Text.stem(tableNoun(table));
             for (int i = 0; i + 1 < tokens.size(); i++) {
-                if ((SUPERLATIVE_DESC.contains(word(i)) || SUPERLATIVE_ASC.contains(word(i)))
-                        && word(i + 1).equals(noun)) {
+                if (superlative(word(i)) && word(i + 1).equals(noun)) {
                     return true;
                 }
             }
@@ -2934,7 +2935,7 @@ final class Planner {
                 // "the 3 largest orders": one row per order, so each is ranked by its own value, not by
                 // its count of one
                 ColumnInfo main = defaultMeasure(table);
-                metric = Metric.of(Metric.additive(main) ? "sum" : "avg", main);
+                metric = Metric.total(main);
                 plan.notes.add("Ranked by " + main.name() + ", the main measure of '" + table.name() + "'.");
             }
             if ((superDesc || superAsc)
@@ -3228,8 +3229,7 @@ final class Planner {
                     && plan.dimensions.size() == 1
                     && !groupedByCue
                     && plan.metric.expr() instanceof Metric.CountRows
-                    && plan.table.rowCount() > 0
-                    && plan.dimensions.getFirst().distinctCount() >= plan.table.rowCount() * 0.95) {
+                    && rowUnique(plan.table, plan.dimensions.getFirst())) {
                 // "customers who signed up in December 2024": a count per row-unique name would be 1
                 // for every group; the rows are counted instead
                 plan.dimensions.clear();
@@ -3410,29 +3410,31 @@ final class Planner {
          * on the Basic plan") sizes a segment, and stays a count.
          */
         private boolean rowCheck(TableSchema table) {
-            return bareRowPhrase(table)
+            return bareRowEntity(table) != null
                     && (!plan.columnComparisons.isEmpty()
                             || plan.filters.stream()
                                     .anyMatch(f -> f.column().role() == ColumnRole.MEASURE && f.op() != Op.EQ));
         }
 
         /**
-         * A bare phrase naming the rows ("kitchen items in Berlin priced over 100"): no question word,
-         * and nothing but values, "all", "the" or "our" before the rows' noun.
+         * The rows' noun of a bare phrase naming the rows ("kitchen items in Berlin priced over 100"):
+         * no question word, and nothing but values, "all", "the" or "our" before it. Null otherwise.
          */
-        private boolean bareRowPhrase(TableSchema table) {
+        private Token bareRowEntity(TableSchema table) {
             Token entity = rowEntity(table);
-            if (entity == null) {
-                return false;
+            if (entity == null
+                    || countCue()
+                    || has("how", "what", "which", "who", "is", "are", "was", "were", "do", "does", "did")) {
+                return null;
             }
             for (int i = 0; i < entity.index(); i++) {
                 // only "all", "the", "our" and values may come first: "kitchen items below …"
                 Span span = spanAt(i);
                 if (!isWord(i, "all", "the", "our") && (span == null || !span.isValue())) {
-                    return false;
+                    return null;
                 }
             }
-            return !countCue() && !has("how", "what", "which", "who", "is", "are", "was", "were", "do", "does", "did");
+            return entity;
         }
 
         private ColumnInfo lookupTarget(Span askedSpan) {
