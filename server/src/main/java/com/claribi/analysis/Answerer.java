@@ -232,6 +232,9 @@ final class Answerer {
         if (!plan.valuePair.isEmpty()) {
             return difference();
         }
+        if (plan.range) {
+            return range();
+        }
         boolean lookup = plan.filters.stream()
                 .anyMatch(f ->
                         f.column().role() == ColumnRole.IDENTIFIER || f.column().role() == ColumnRole.TEXT);
@@ -261,6 +264,51 @@ final class Answerer {
                 table,
                 null,
                 interpretation(List.of()),
+                notes);
+    }
+
+    /** "What's the lowest and highest price?": the column's minimum and maximum, in one query. */
+    private Answer range() {
+        ColumnInfo column = plan.metric.columns().getFirst();
+        String name = plan.metric.name();
+        boolean date = column.role() == ColumnRole.TIME;
+        String quoted = QueryRunner.quote(column);
+        Where where = QueryRunner.where(plan, plan.window, plan.filters);
+        Map<String, Object> arguments = baseArguments();
+        arguments.put("aggregation", "range");
+        Step step = runner.run(
+                "aggregate",
+                arguments,
+                "SELECT MIN(" + quoted + ") AS minimum, MAX(" + quoted + ") AS maximum FROM " + table + where.sql(),
+                where.parameters(),
+                1);
+        List<Object> row = new ArrayList<>(step.rows().getFirst());
+        if (date) {
+            row.replaceAll(v -> v == null ? null : String.valueOf(v));
+        }
+        String type = date ? "date" : "number";
+        Table answerTable = new Table(
+                List.of(new Column("minimum " + name, type), new Column("maximum " + name, type)), List.of(row));
+        String label = Format.capitalize(name) + " range" + scope();
+        String text;
+        Headline headline = null;
+        if (row.get(0) == null) {
+            text = "No rows match" + scope() + ", so there is no " + name + " range to report.";
+            notes.add("No rows matched the filters; no number was produced.");
+        } else {
+            String span = format(row.get(0)) + " to " + format(row.get(1));
+            text = Format.capitalize(name) + scope() + ": " + (date ? "earliest " : "lowest ") + format(row.get(0))
+                    + ", " + (date ? "latest " : "highest ") + format(row.get(1)) + ".";
+            headline = new Headline(label, span, span, date ? null : Format.unit(plan.metric.unit()));
+        }
+        Interpretation shown = interpretation(List.of());
+        return new Answer(
+                text,
+                new Result("table", null),
+                headline,
+                answerTable,
+                null,
+                new Interpretation(shown.metric(), "range", shown.dimensions(), shown.filters(), shown.timeRange()),
                 notes);
     }
 
@@ -489,7 +537,8 @@ final class Answerer {
                         .map(r -> r.get(0) + " (" + format(r.get(valueIndex)) + ")")
                         .toList();
                 String text = "The " + (plan.ascending ? "bottom " : "top ")
-                        + step.rows().size() + " " + dimName + " by " + metricLabel()
+                        + step.rows().size() + " " + (step.rows().size() == 1 ? dimName : plural(dimName)) + " by "
+                        + metricLabel()
                         + scope()
                         + (step.rows().size() < plan.limit
                                 ? " (only " + step.rows().size() + " exist)"
@@ -609,10 +658,10 @@ final class Answerer {
             }
             text = Format.capitalize(grainAdjective()) + " " + metricLabel() + scope + " went from "
                     + format(first.get(1)) + " ("
-                    + first.get(0) + ") to " + format(last.get(1)) + " (" + last.get(0) + ")" + change + " over "
-                    + step.rows().size()
-                    + " periods; the peak was " + format(peak.get(1)) + " (" + peak.get(0) + ").";
-            headline = headline(label + ", latest period (" + last.get(0) + ")", last.get(1));
+                    + periodLabel(first.get(0)) + ") to " + format(last.get(1)) + " (" + periodLabel(last.get(0)) + ")"
+                    + change + " over " + step.rows().size()
+                    + " periods; the peak was " + format(peak.get(1)) + " (" + periodLabel(peak.get(0)) + ").";
+            headline = headline(label + ", latest period (" + periodLabel(last.get(0)) + ")", last.get(1));
         } else {
             text = Format.capitalize(grainAdjective()) + " " + metricLabel() + " by "
                     + Lexicon.display(plan.dimensions.getFirst().name()) + scope + " over "
@@ -662,7 +711,7 @@ final class Answerer {
                     interpretation(dimensions),
                     notes);
         }
-        String label = periodLabel(String.valueOf(step.rows().getFirst().get(0)));
+        String label = periodLabel(step.rows().getFirst().get(0));
         Object value = step.rows().getFirst().get(1);
         String superlative = plan.ascending ? "lowest" : "highest";
         String text = label + " had the " + superlative + " " + metricLabel() + scope() + ": " + format(value) + ".";
@@ -681,8 +730,13 @@ final class Answerer {
                 notes);
     }
 
-    private String periodLabel(String isoDate) {
-        java.time.LocalDate start = java.time.LocalDate.parse(isoDate.substring(0, 10));
+    /** A period's start date as people name the period: "2025", "Q3 2025", "December 2025", "week of …". */
+    private String periodLabel(Object periodStart) {
+        if (periodStart == null) {
+            return "no date";
+        }
+        java.time.LocalDate start =
+                java.time.LocalDate.parse(String.valueOf(periodStart).substring(0, 10));
         return switch (plan.grain) {
             case DAY -> start.toString();
             case WEEK -> "week of " + start;

@@ -33,7 +33,7 @@ final class Lexicon {
             List.of("cost", "costs", "expense", "expenses", "cogs", "spending", "expenditure"),
             List.of("spend", "spending", "spent", "budget", "ad spend"),
             List.of("quantity", "qty", "unit", "units", "unit sold", "units sold", "volume", "items", "pieces"),
-            List.of("customer", "client", "account", "buyer", "purchaser", "company", "subscriber"),
+            List.of("customer", "client", "account", "buyer", "purchaser", "company", "subscriber", "spender"),
             List.of("product", "item", "article", "good", "merchandise"),
             List.of("region", "area", "territory", "geo", "zone", "market"),
             List.of("country", "nation"),

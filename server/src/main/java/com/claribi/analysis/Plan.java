@@ -95,6 +95,8 @@ final class Plan {
     String topValue;
     ColumnInfo target;
     boolean shareOfFiltered;
+    /** "what's the lowest and highest price": the metric's column from its minimum to its maximum. */
+    boolean range;
     /** "compare churned and active seats": the table lists the named values in the order named. */
     boolean inNamedOrder;
 

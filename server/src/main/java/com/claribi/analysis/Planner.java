@@ -887,6 +887,26 @@ final class Planner {
                 op = Op.BETWEEN;
                 length = 1;
             }
+            if (op == null
+                    && tokens.get(i).kind() == Kind.NUMBER
+                    && isWord(i + 1, "to")
+                    && i + 2 < tokens.size()
+                    && tokens.get(i + 2).kind() == Kind.NUMBER
+                    && !consumed[i + 2]
+                    && !isWord(i - 1, "top", "bottom", "first", "last")) {
+                // "priced 10 to 20", "from 10 to 20 seats": a range of values
+                double low = tokens.get(i).number().doubleValue();
+                double high = tokens.get(i + 2).number().doubleValue();
+                int from = isWord(i - 1, "from") ? i - 1 : i;
+                numerics.add(new Numeric(
+                        from,
+                        i + 3,
+                        Op.BETWEEN,
+                        List.of(Math.min(low, high), Math.max(low, high)),
+                        tokens.get(i).percent()));
+                consume(from, i + 3);
+                continue;
+            }
             if (op == null) {
                 continue;
             }
@@ -956,7 +976,33 @@ final class Planner {
     // ---------------------------------------------------------------- table choice
 
     private List<Mention> mentionsFor(Lexicon lexicon) {
-        return lexicon.mentions(tokens, consumed, Set.of());
+        List<Mention> mentions = lexicon.mentions(tokens, consumed, Set.of());
+        return mentions.stream().filter(m -> !modifierMeasure(m, mentions)).toList();
+    }
+
+    /**
+     * "the sales channel", "in the sales table": a measure's word that only qualifies the noun after
+     * it — a grouping column named through a synonym of the measure, or the data itself — is not what
+     * is measured. A measure's own name stays the measure ("clicks campaign X" in terse chat).
+     */
+    private boolean modifierMeasure(Mention mention, List<Mention> mentions) {
+        if (mention.kind() != MatchKind.COLUMN
+                || mention.column().role() != ColumnRole.MEASURE
+                || mention.to() - mention.from() != 1) {
+            return false;
+        }
+        int next = mention.to();
+        if (isWord(next, "table", "dataset", "file", "sheet", "spreadsheet", "records")
+                || (isWord(next, "data") && mention.from() > 0 && isWord(mention.from() - 1, "the", "this", "that"))) {
+            return true;
+        }
+        return mention.score() < 1.0
+                && mentions.stream()
+                        .anyMatch(m -> m.from() == next
+                                && m.kind() == MatchKind.COLUMN
+                                && m.score() >= 1.0 - 1e-9
+                                && (m.column().role() == ColumnRole.DIMENSION
+                                        || m.column().role() == ColumnRole.IDENTIFIER));
     }
 
     /** Whether "with / having / that had (the) <superlative>" follows from {@code from} on. */
@@ -1000,6 +1046,10 @@ final class Planner {
         }
         if ((has(PURCHASE_VERBS) || has(SELLING_VERBS) || customerSpending()) && transactional(table)) {
             // "customers who bought from us", "which category sold the most": the table of purchases
+            score += 1.0;
+        } else if (has("popular") && !mentions.isEmpty() && transactional(table)) {
+            // "the most popular product": popular with buyers, counted in the table of purchases (not
+            // in a catalogue holding each product once)
             score += 1.0;
         }
         boolean needsTime =
@@ -1557,7 +1607,12 @@ final class Planner {
                                 // "what's the most common industry among churned customers"
                                 || (isWord(at, "common", "frequent", "usual") && isWord(at - 1, "most", "least"))
                                 || superlative(word(at))
-                                || (word(at).endsWith("ing") && spanAt(at) == null))) {
+                                || (word(at).endsWith("ing") && spanAt(at) == null)
+                                // "which sales channel": a word naming only the table qualifies the noun
+                                || (spanAt(at) == null
+                                        && spanAt(at + 1) != null
+                                        && tableWords(table)
+                                                .contains(tokens.get(at).stem())))) {
                     at++;
                 }
                 Span span = spanAfter(at, 0);
@@ -1880,6 +1935,14 @@ final class Planner {
                 ColumnInfo time = timeColumn(table);
                 boolean earliest = isWord(dateWord, "first", "earliest", "oldest");
                 metric = Metric.of(earliest ? "min" : "max", time);
+            }
+            if (metric == null
+                    && !countCue
+                    && rangeAsked()
+                    && has("date", "dates", "period", "time", "timeframe")
+                    && timeColumn(table) != null) {
+                // "the date range of the sales data": both ends of the time column
+                metric = Metric.of("min", timeColumn(table));
             }
             if (metric == null && !countCue && customerSpending() && defaultMeasure(table) != null) {
                 // "who spent the most on Nova Cameras": what buyers spend is the table's money measure
@@ -2347,13 +2410,20 @@ final class Planner {
          * was the most recent order", "what was the earliest order date"), else -1. A word taken by a
          * time phrase ("last month") does not count.
          */
+        private static final String[] DATE_WORDS = {"first", "earliest", "oldest", "latest", "last", "newest", "recent"
+        };
+
+        private static boolean dateMetric(Metric metric) {
+            return metric.expr() instanceof Metric.Agg agg && agg.column().role() == ColumnRole.TIME;
+        }
+
         private int askedDateWord() {
             boolean asksDate = word(0).equals("when")
                     || spans.stream()
                             .anyMatch(span -> span.isColumn()
                                     && column(span, ColumnRole.TIME).role() == ColumnRole.TIME);
             for (int i = 0; asksDate && i < tokens.size(); i++) {
-                if (!consumed[i] && isWord(i, "first", "earliest", "oldest", "latest", "last", "newest", "recent")) {
+                if (!consumed[i] && isWord(i, DATE_WORDS)) {
                     return i;
                 }
             }
@@ -2952,7 +3022,7 @@ final class Planner {
             plan.metric = metric;
             plan.grain = grain;
             plan.perGrain = perGrain;
-            if (!yesNo && unclear(table)) {
+            if ((!yesNo && unclear(table)) || unknownRanking(table)) {
                 return refuseUnknown(table);
             }
             int which = indexOf("which");
@@ -2969,6 +3039,8 @@ final class Planner {
             if (isWord(0, "what", "whats")) {
                 asked = isWord(1, "is", "was", "are", "were", "s") ? 2 : 1;
                 asked += isWord(asked, "the", "our") ? 1 : 0;
+                // "what was the earliest order date": the date word qualifies what is asked
+                asked += dateMetric(metric) && isWord(asked, DATE_WORDS) ? 1 : 0;
             }
             String askedWord = asked > 0 ? word(asked) : "";
             if (asked > 0
@@ -3241,8 +3313,51 @@ final class Planner {
                 return new Planned(plan);
             }
             plan.intent = Intent.AGGREGATE;
+            if (rangeAsked()
+                    && plan.metric.expr() instanceof Metric.Agg agg
+                    && !agg.fn().equals("count_distinct")
+                    && plan.perGrain == null) {
+                // "what's the lowest and highest price", "the date range": both ends at once
+                plan.metric = Metric.of("min", agg.column());
+                plan.range = true;
+                plan.notes.removeIf(note -> note.endsWith("so it was averaged rather than summed."));
+            }
             return new Planned(plan);
         }
+
+        /**
+         * "the price range", "lowest and highest price", "min and max seats", "earliest and latest
+         * order": both ends of a column's values are asked for. A range bounded by numbers ("priced in
+         * the 10 to 20 range") is a filter instead.
+         */
+        private boolean rangeAsked() {
+            if (!numerics.isEmpty() || tokens.stream().anyMatch(t -> t.kind() == Kind.NUMBER && !consumed[t.index()])) {
+                return false;
+            }
+            for (int i = 0; i < tokens.size(); i++) {
+                if (consumed[i]) {
+                    continue;
+                }
+                if (isWord(i, "range", "ranges", "span")) {
+                    return true;
+                }
+                boolean low = isWord(i, RANGE_LOW);
+                boolean high = isWord(i, RANGE_HIGH);
+                if (low || high) {
+                    int other = isWord(i + 1, "and", "to", "or") ? i + 2 : i + 1;
+                    if (other < tokens.size() && !consumed[other] && isWord(other, low ? RANGE_HIGH : RANGE_LOW)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        private static final String[] RANGE_LOW = {"lowest", "min", "minimum", "smallest", "earliest", "first", "oldest"
+        };
+        private static final String[] RANGE_HIGH = {
+            "highest", "max", "maximum", "largest", "biggest", "latest", "last", "newest"
+        };
 
         /** "than Berlin and Dallas together": the values after the first are one side, summed. */
         private boolean combined(List<Condition> sameColumn) {
@@ -3502,17 +3617,55 @@ final class Planner {
             return unknown;
         }
 
-        private Outcome refuseUnknown(TableSchema table) {
-            List<String> unknown = new ArrayList<>();
-            for (Token token : tokens) {
-                if (!consumed[token.index()]
-                        && token.kind() == Kind.WORD
-                        && !STOP_WORDS.contains(token.text())
-                        && spanAt(token.index()) == null
-                        && token.text().length() > 2) {
-                    unknown.add(token.text());
+        /**
+         * "which product has the best customer reviews", "the customer with the most complaints": the
+         * noun a superlative ranks by is a word the data does not know (past any grouping column
+         * qualifying it), so no measure of this table answers it. Adjective-like words ("best
+         * performing", "most popular") and agent nouns ("top spenders") are not measures.
+         */
+        private boolean unknownRanking(TableSchema table) {
+            List<String> unknown = unknownWords(table);
+            for (int i = 0; i < tokens.size() && !unknown.isEmpty(); i++) {
+                if (consumed[i]
+                        || !isWord(
+                                i,
+                                "best",
+                                "worst",
+                                "most",
+                                "least",
+                                "fewest",
+                                "highest",
+                                "lowest",
+                                "biggest",
+                                "largest",
+                                "smallest",
+                                "top",
+                                "bottom")) {
+                    continue;
+                }
+                int j = i + 1;
+                for (Span span = spanAt(j);
+                        span != null
+                                && span.isColumn()
+                                && column(span, ColumnRole.DIMENSION, ColumnRole.IDENTIFIER)
+                                                .role()
+                                        != ColumnRole.MEASURE;
+                        span = spanAt(j)) {
+                    j = span.to();
+                }
+                String w = j < tokens.size() ? word(j) : "";
+                if (w.length() > 3
+                        && spanAt(j + 1) == null // "the largest single order": a word before a known noun qualifies it
+                        && unknown.contains(w)
+                        && !w.matches(".*(ing|ed|able|ible|ive|ful|ous|ent|ant|ic|al|ar|er|ers|ly)")) {
+                    return true;
                 }
             }
+            return false;
+        }
+
+        private Outcome refuseUnknown(TableSchema table) {
+            List<String> unknown = unknownWords(table);
             if (!unknown.isEmpty()) {
                 return new Refused(
                         "'" + table.name() + "' has nothing matching '"

@@ -384,6 +384,70 @@ class AnalysisEngineTest {
     }
 
     @Test
+    void aMeasureWordQualifyingAGroupingOrTheDataIsNotTheMeasure() throws SQLException {
+        AnalysisOutcome channel = ask("which sales channel has the most orders");
+        assertThat(channel.answer().result().value())
+                .isEqualTo(scalar("SELECT channel FROM sales_orders GROUP BY channel ORDER BY COUNT(*) DESC LIMIT 1"));
+        AnalysisOutcome earliest = ask("What is the earliest order date in the sales table?");
+        assertThat(earliest.answer().result().value())
+                .isEqualTo(String.valueOf(scalar("SELECT MIN(order_date) FROM sales_orders")));
+    }
+
+    @Test
+    void bothEndsOfAColumnAreAskedAsARange() throws SQLException {
+        AnalysisOutcome prices = ask("what's the lowest and highest product price?");
+        assertThat(prices.answer().result().type()).isEqualTo("table");
+        assertThat(prices.answer().table().rows().getFirst())
+                .containsExactly(scalar("SELECT MIN(price) FROM products"), scalar("SELECT MAX(price) FROM products"));
+        assertThat(prices.answer().interpretation().aggregation()).isEqualTo("range");
+        assertThat(prices.answer().text()).startsWith("Price: lowest $");
+        AnalysisOutcome dates = ask("date range of the sales data");
+        assertThat(dates.answer().table().rows().getFirst())
+                .containsExactly(
+                        String.valueOf(scalar("SELECT MIN(order_date) FROM sales_orders")),
+                        String.valueOf(scalar("SELECT MAX(order_date) FROM sales_orders")));
+        AnalysisOutcome seats = ask("min and max seats on the Pro plan");
+        assertThat(seats.answer().table().rows().getFirst())
+                .containsExactly(
+                        count("SELECT MIN(seats) FROM subscriptions WHERE plan = 'Pro'"),
+                        count("SELECT MAX(seats) FROM subscriptions WHERE plan = 'Pro'"));
+    }
+
+    @Test
+    void aRangeBoundedByTwoNumbersIsAFilter() throws SQLException {
+        AnalysisOutcome outcome = ask("products priced in the 10 to 20 range");
+        assertThat(listed(outcome))
+                .containsExactlyInAnyOrderElementsOf(
+                        list("SELECT product_name FROM products WHERE price BETWEEN 10 AND 20"));
+    }
+
+    @Test
+    void aRankingByAMeasureTheDataLacksIsRefused() {
+        AnalysisOutcome reviews = ask("Which product has the best customer reviews?");
+        assertThat(reviews).isInstanceOf(AnalysisOutcome.Unanswerable.class);
+        assertThat(reviews.answer().text()).contains("nothing matching 'reviews'");
+        AnalysisOutcome complaints = ask("which customer has the most complaints");
+        assertThat(complaints).isInstanceOf(AnalysisOutcome.Unanswerable.class);
+        assertThat(ask("what is our best performing region")).isInstanceOf(AnalysisOutcome.Answered.class);
+    }
+
+    @Test
+    void theMostPopularProductIsCountedInThePurchases() throws SQLException {
+        AnalysisOutcome outcome = ask("what is the most popular product");
+        assertThat(outcome.answer().notes()).contains("Answered from data source 'Sales orders'.");
+        assertThat(outcome.answer().result().value())
+                .isEqualTo(scalar("SELECT product FROM sales_orders GROUP BY product ORDER BY COUNT(*) DESC LIMIT 1"));
+    }
+
+    @Test
+    void aTrendNamesItsPeriodsAsPeopleDo() {
+        assertThat(ask("number of signups per year").answer().text())
+                .contains(" (2023) to ")
+                .doesNotContain("2023-01-01");
+        assertThat(ask("top 3 products by revenue in 2025").answer().text()).startsWith("The top 3 products by ");
+    }
+
+    @Test
     void anAverageOfSomethingTheDataLacksIsRefused() {
         AnalysisOutcome outcome = ask("What is the average customer lifetime value by acquisition channel?");
         assertThat(outcome).isInstanceOf(AnalysisOutcome.Unanswerable.class);
