@@ -770,6 +770,16 @@ final class Answerer {
             List<Column> columns = List.of(new Column("period", "string"), new Column(plan.metric.name(), "number"));
             Table resultTable = new Table(columns, List.of(listOf(current.label(), a), listOf(previous.label(), b)));
             String change = changeText(a, b);
+            if (plan.change == Plan.Change.ABSOLUTE && a instanceof Number x && b instanceof Number y) {
+                double delta = x.doubleValue() - y.doubleValue();
+                change = delta == 0
+                        ? ", unchanged"
+                        : ", " + (delta > 0 ? "up " : "down ") + format(Math.abs(delta))
+                                + (y.doubleValue() == 0
+                                        ? ""
+                                        : " (" + (delta > 0 ? "+" : "-")
+                                                + Format.percent(Math.abs(delta / y.doubleValue())) + ")");
+            }
             String text = Format.capitalize(metricLabel()) + conditionPhrase() + " was " + format(a) + " in "
                     + current.label() + " against " + format(b) + " in " + previous.label() + change + ".";
             Headline headline = headline(
@@ -781,9 +791,31 @@ final class Answerer {
                     List.of(new ColumnInfo("period", "VARCHAR", ColumnRole.DIMENSION)),
                     plan.metric.name(),
                     false);
+            Result result = new Result("table", null);
+            if (plan.change != null && a instanceof Number x && b instanceof Number y) {
+                // "by how much did spend change", "the percentage change in signups": that one number
+                double delta = x.doubleValue() - y.doubleValue();
+                boolean percent = plan.change == Plan.Change.PERCENT;
+                Double value = percent ? (y.doubleValue() == 0 ? null : delta / Math.abs(y.doubleValue())) : delta;
+                result = new Result("number", value);
+                String formatted = value == null
+                        ? "no value"
+                        : percent
+                                ? (delta >= 0 ? "+" : "") + Format.percent(value)
+                                : (delta >= 0 ? "+" : "") + format(value);
+                headline = new Headline(
+                        "Change in " + metricLabel() + conditionPhrase() + ", " + previous.label() + " to "
+                                + current.label(),
+                        value,
+                        formatted,
+                        percent ? "percent" : Format.unit(plan.metric.unit()));
+                if (value == null) {
+                    notes.add("The earlier period's value is 0, so a percentage change cannot be computed.");
+                }
+            }
             return new Answer(
                     text,
-                    new Result("table", null),
+                    result,
                     headline,
                     resultTable,
                     chart,
@@ -972,7 +1004,10 @@ final class Answerer {
                 double v = value instanceof Number n ? n.doubleValue() : Double.NaN;
                 answer = !Double.isNaN(v) && compare(v, plan.comparator, plan.threshold);
                 text = (answer ? "Yes: " : "No: ") + metricLabel() + scope() + " was " + format(value) + ", "
-                        + (answer ? "" : "not ") + comparatorWord(plan.comparator) + " " + valueText(plan.threshold)
+                        + (answer ? "" : "not ") + comparatorWord(plan.comparator) + " "
+                        + (plan.metric.unit() == Metric.Unit.PERCENT
+                                ? Format.percent(plan.threshold)
+                                : valueText(plan.threshold))
                         + ".";
                 resultTable = new Table(List.of(new Column(plan.metric.name(), "number")), List.of(listOf(value)));
             }

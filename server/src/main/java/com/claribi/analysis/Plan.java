@@ -65,7 +65,23 @@ final class Plan {
         IS_TOP
     }
 
+    /**
+     * "Revenue by day of the week": a grouping no table holds, the weekday name ("Monday") of the
+     * date column {@link #weekdayOf}, computed by the query ({@link QueryRunner#from}).
+     */
+    static final ColumnInfo WEEKDAY = new ColumnInfo(
+            "day_of_week",
+            "VARCHAR",
+            ColumnRole.DIMENSION,
+            List.of("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+            7,
+            null,
+            null);
+
     final TableSchema table;
+    /** The date column {@link #WEEKDAY} is computed from, when the question groups by weekday. */
+    ColumnInfo weekdayOf;
+
     Intent intent;
     Metric metric;
     final List<ColumnInfo> dimensions = new ArrayList<>();
@@ -95,6 +111,17 @@ final class Plan {
     String topValue;
     ColumnInfo target;
     boolean shareOfFiltered;
+    /** What a period comparison's single number is, when the question asks for one. */
+    enum Change {
+        /** "by how much did spend change": the later period's value minus the earlier one's. */
+        ABSOLUTE,
+        /** "the percentage change", "growth as a percentage": that difference over the earlier value. */
+        PERCENT
+    }
+
+    /** Set when a comparison of two periods asks for the change itself rather than both values. */
+    Change change;
+
     /** "what's the lowest and highest price": the metric's column from its minimum to its maximum. */
     boolean range;
     /** "compare churned and active seats": the table lists the named values in the order named. */

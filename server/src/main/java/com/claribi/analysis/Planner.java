@@ -11,6 +11,7 @@ import com.claribi.analysis.Text.Token;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -411,7 +412,8 @@ final class Planner {
             "expensive",
             "priciest",
             "strongest",
-            "popular");
+            "popular",
+            "busiest");
     /** Verbs of buying: they point at a table of purchases. */
     private static final Set<String> PURCHASE_VERBS =
             Set.of("bought", "buy", "buys", "buying", "purchased", "purchase", "purchasing", "ordered");
@@ -433,8 +435,18 @@ final class Planner {
     /** Words that turn a comparison around ("which had fewer orders"). */
     private static final Set<String> LESS = Set.of("less", "lower", "fewer", "smaller");
 
-    private static final Set<String> SUPERLATIVE_ASC =
-            Set.of("lowest", "least", "smallest", "fewest", "worst", "bottom", "minimum", "min", "cheapest", "weakest");
+    private static final Set<String> SUPERLATIVE_ASC = Set.of(
+            "lowest",
+            "least",
+            "smallest",
+            "fewest",
+            "worst",
+            "bottom",
+            "minimum",
+            "min",
+            "cheapest",
+            "weakest",
+            "quietest");
 
     private static boolean superlative(String word) {
         return SUPERLATIVE_DESC.contains(word) || SUPERLATIVE_ASC.contains(word);
@@ -482,12 +494,25 @@ final class Planner {
     private final LocalDate today;
     private final String question;
 
+    /** Where the question says "day of the week" ({from, to}), or null; see {@link #weekdayPhrase(List)}. */
+    private int[] weekdayPhrase;
+
+    /** Asides in brackets ("inventory value (price times stock)"): first token → token after the last. */
+    private final Map<Integer, Integer> asides = new HashMap<>();
+
     /** "Read 'expensiv' as 'expensive'.": grammar words read through a slip of one letter. */
     private final List<String> corrections = new ArrayList<>();
 
     private Planner(String question, LocalDate today) {
         this.question = question;
         this.tokens = verbsAsNouns(grammarWords(Text.tokenize(question)));
+        for (int open = question.indexOf('('); open >= 0; open = question.indexOf('(', open + 1)) {
+            int close = question.indexOf(')', open);
+            asides.put(
+                    Text.tokenize(question.substring(0, open)).size(),
+                    Text.tokenize(question.substring(0, close < 0 ? question.length() : close))
+                            .size());
+        }
         this.consumed = new boolean[tokens.size()];
         this.today = today;
     }
@@ -639,6 +664,11 @@ final class Planner {
 
     private void prePass() {
         timePhrases = TimePhrases.find(tokens);
+        if (weekdayPhrase != null) {
+            // "the busiest day of the week" is no time phrase, and "day"/"week" there are no grains
+            timePhrases.removeIf(found -> found.from() < weekdayPhrase[1] && found.to() > weekdayPhrase[0]);
+            consume(weekdayPhrase[0], weekdayPhrase[1]);
+        }
         for (TimePhrases.Found found : timePhrases) {
             consume(found.from(), found.to());
         }
@@ -975,9 +1005,45 @@ final class Planner {
 
     // ---------------------------------------------------------------- table choice
 
-    private List<Mention> mentionsFor(Lexicon lexicon) {
-        List<Mention> mentions = lexicon.mentions(tokens, consumed, Set.of());
-        return mentions.stream().filter(m -> !modifierMeasure(m, mentions)).toList();
+    private List<Mention> mentionsFor(TableSchema table, Lexicon lexicon) {
+        List<Mention> found = lexicon.mentions(tokens, consumed, Set.of());
+        List<Mention> mentions = new ArrayList<>(
+                found.stream().filter(m -> !modifierMeasure(m, found)).toList());
+        if (weekdayPhrase != null && timeColumn(table) != null) {
+            // "revenue by day of the week": the weekday of the table's date, a grouping of its own
+            mentions.add(new Mention(weekdayPhrase[0], weekdayPhrase[1], MatchKind.COLUMN, Plan.WEEKDAY, null, 1.0));
+            mentions.sort(Comparator.comparingInt(Mention::from));
+        }
+        return mentions;
+    }
+
+    /**
+     * Where "day of (the) week", "weekday(s)" or "dow" stands, as {from, to}, or null. A table whose
+     * own columns say so would be matched by the lexicon instead, so the phrase is only taken when no
+     * column of any table is named by it.
+     */
+    private int[] weekdayPhrase(List<TableSchema> tables) {
+        for (int i = 0; i < tokens.size(); i++) {
+            int to = -1;
+            if (isWord(i, "weekday", "weekdays", "dow")) {
+                to = i + 1;
+            } else if (isWord(i, "day", "days") && isWord(i + 1, "of")) {
+                int week = isWord(i + 2, "the") ? i + 3 : i + 2;
+                to = isWord(week, "week") ? week + 1 : -1;
+            }
+            if (to > 0) {
+                boolean named = false;
+                for (TableSchema table : tables) {
+                    List<Mention> own =
+                            lexicons.computeIfAbsent(table, Lexicon::of).mentions(tokens, consumed, Set.of());
+                    int from = i;
+                    int end = to;
+                    named |= own.stream().anyMatch(m -> m.from() <= from && m.to() >= end);
+                }
+                return named ? null : new int[] {i, to};
+            }
+        }
+        return null;
     }
 
     /**
@@ -1123,6 +1189,7 @@ final class Planner {
                             + " or which groups moved it, and judge the causes from there.",
                     null);
         }
+        weekdayPhrase = weekdayPhrase(tables);
         prePass();
         TableSchema chosen = null;
         List<Mention> chosenMentions = List.of();
@@ -1130,7 +1197,7 @@ final class Planner {
         List<String> tied = new ArrayList<>();
         Map<TableSchema, List<Mention>> mentionsByTable = new java.util.IdentityHashMap<>();
         for (TableSchema table : tables) {
-            List<Mention> mentions = mentionsFor(lexicons.computeIfAbsent(table, Lexicon::of));
+            List<Mention> mentions = mentionsFor(table, lexicons.computeIfAbsent(table, Lexicon::of));
             mentionsByTable.put(table, mentions);
             double score = score(table, mentions);
             if (score > bestScore + 1e-9) {
@@ -1143,7 +1210,7 @@ final class Planner {
                 tied.add(table.name());
             }
         }
-        if (bestScore <= 0 && !has("how", "count", "number") && tables.size() > 1) {
+        if (bestScore <= 0 && !has("how", "count", "number", "busiest", "quietest") && tables.size() > 1) {
             return new Refused("Nothing in the question matches a column or value of " + names(tables) + ".", null);
         }
         Refused elsewhere = valueOfAnotherTable(chosen, chosenMentions, mentionsByTable);
@@ -1229,6 +1296,8 @@ final class Planner {
         private boolean ranked;
         /** "what sold the most": the asked-for thing is the product column, named by no word. */
         private boolean whatSold;
+        /** A yes/no threshold written with a percent sign ("above 4%"). */
+        private boolean thresholdInPercent;
 
         private boolean countCue() {
             return hasSequence("how", "many")
@@ -1239,6 +1308,9 @@ final class Planner {
 
         Builder(Plan plan, List<Mention> mentions) {
             this.plan = plan;
+            if (mentions.stream().anyMatch(m -> m.column() == Plan.WEEKDAY)) {
+                plan.weekdayOf = timeColumn(plan.table);
+            }
             Map<Integer, List<Mention>> byStart = new LinkedHashMap<>();
             for (Mention mention : mentions) {
                 byStart.computeIfAbsent(mention.from(), k -> new ArrayList<>()).add(mention);
@@ -1945,12 +2017,16 @@ final class Planner {
                 metric = Metric.of("min", timeColumn(table));
             }
             if (metric == null && !countCue && customerSpending() && defaultMeasure(table) != null) {
-                // "who spent the most on Nova Cameras": what buyers spend is the table's money measure
-                ColumnInfo money = defaultMeasure(table);
+                // "who spent the most on Nova Cameras": what buyers spend is the table's money measure;
+                // "which campaigns spent more than 100,000": a table's own spend column
+                ColumnInfo money = has("spent") && conceptColumn(table, "spend") != null
+                        ? conceptColumn(table, "spend")
+                        : defaultMeasure(table);
                 metric = Metric.total(money);
                 plan.notes.add("'" + (has("spent") ? "spent" : "paid") + "' read as " + money.name() + ".");
             }
-            if (metric == null && countCue) {
+            if (metric == null && (countCue || has("busiest", "quietest"))) {
+                // "how many …"; "our busiest month": busy with the most rows (orders, signups …)
                 metric = Metric.rows(tableNoun(table));
             }
             if (metric == null) {
@@ -2128,6 +2204,7 @@ final class Planner {
                 if (yesNo && !grouped && !isExistence()) {
                     plan.comparator = numeric.op();
                     plan.threshold = numeric.numbers().getFirst();
+                    thresholdInPercent = numeric.percent();
                 } else if (grouped && onMetric) {
                     plan.having.add(condition);
                     plan.notes.add("'" + numericText(numeric) + "' was applied to each group's " + metric.aggregation()
@@ -2581,8 +2658,9 @@ final class Planner {
                             at = -1;
                         }
                     }
-                    if (at < 0 || measureAt(lastWord + 1)) {
-                        // "average order quantity": the phrase is only the start of a measure's name
+                    if (at < 0 || (measureAt(lastWord + 1) && !asides.containsKey(lastWord + 1))) {
+                        // "average order quantity": the phrase is only the start of a measure's name (not
+                        // "inventory value (price times stock)", where an aside explains the phrase)
                         continue;
                     }
                     // a real column with that name wins over deriving it
@@ -2602,6 +2680,10 @@ final class Planner {
                     derivedSpan = new int[] {at, at + length};
                     consume(at, at + length - 1);
                     consume(lastWord, lastWord + 1);
+                    if (asides.containsKey(lastWord + 1)) {
+                        // "conversion rate (conversions per click)": the aside only explains the phrase
+                        consume(lastWord + 1, asides.get(lastWord + 1));
+                    }
                     plan.notes.add(candidate.name() + " computed as " + formula(metric) + ".");
                     return metric;
                 }
@@ -3022,6 +3104,16 @@ final class Planner {
             plan.metric = metric;
             plan.grain = grain;
             plan.perGrain = perGrain;
+            if (thresholdInPercent
+                    && plan.threshold != null
+                    && (metric.unit() == Metric.Unit.PERCENT
+                            || (metric.expr() instanceof Metric.Binary ratio && ratio.op() == '/'))) {
+                // "is our conversion rate above 4%": a rate is a fraction, so 4% is 0.04
+                plan.notes.add("'" + Format.plain(plan.threshold) + "%' read as " + Format.plain(plan.threshold / 100.0)
+                        + ".");
+                plan.threshold = plan.threshold / 100.0;
+                plan.notes.removeIf(note -> note.startsWith("The condition '") && note.contains("%' was applied to"));
+            }
             if ((!yesNo && unclear(table)) || unknownRanking(table)) {
                 return refuseUnknown(table);
             }
@@ -3039,6 +3131,7 @@ final class Planner {
             if (isWord(0, "what", "whats")) {
                 asked = isWord(1, "is", "was", "are", "were", "s") ? 2 : 1;
                 asked += isWord(asked, "the", "our") ? 1 : 0;
+                asked += isWord(asked, "busiest", "quietest") ? 1 : 0;
                 // "what was the earliest order date": the date word qualifies what is asked
                 asked += dateMetric(metric) && isWord(asked, DATE_WORDS) ? 1 : 0;
             }
@@ -3115,6 +3208,7 @@ final class Planner {
             }
             if (compareCue && plan.compareWindow != null) {
                 plan.intent = Intent.COMPARE;
+                plan.change = askedChange();
                 return new Planned(plan);
             }
             if (askedGrain != null && plan.timeColumn != null && plan.dimensions.isEmpty()) {
@@ -3323,6 +3417,40 @@ final class Planner {
                 plan.notes.removeIf(note -> note.endsWith("so it was averaged rather than summed."));
             }
             return new Planned(plan);
+        }
+
+        /**
+         * Whether a comparison of two periods asks for the change as one number: in percent ("the
+         * percentage change in signups", "growth as a percentage") or as an amount ("by how much did
+         * spend change", "how much did revenue grow"); null when it asks for both periods' values.
+         */
+        private Plan.Change askedChange() {
+            if (has("percent", "percentage", "pct") || hasSequence("growth", "rate")) {
+                return Plan.Change.PERCENT;
+            }
+            boolean changeVerb = has(
+                    "change",
+                    "changed",
+                    "grow",
+                    "grew",
+                    "increase",
+                    "increased",
+                    "decrease",
+                    "decreased",
+                    "drop",
+                    "dropped",
+                    "fall",
+                    "fell",
+                    "rise",
+                    "rose",
+                    "go",
+                    "went");
+            if (hasSequence("by", "how", "much")
+                    || has("absolute", "difference")
+                    || (hasSequence("how", "much") && changeVerb)) {
+                return Plan.Change.ABSOLUTE;
+            }
+            return null;
         }
 
         /**

@@ -73,11 +73,16 @@ final class QueryRunner {
     record Where(String sql, List<Object> parameters) {}
 
     /**
-     * What a plan's queries read from: the table, or for a {@link Metric.Rate} the table with the
-     * rate's condition as one more boolean column. Its parameters come first in {@link #where}'s.
+     * What a plan's queries read from: the table, with the weekday of a date when the plan groups by
+     * it ({@link Plan#WEEKDAY}), and for a {@link Metric.Rate} the rate's condition as one more
+     * boolean column. Its parameters come first in {@link #where}'s.
      */
     static String from(Plan plan) {
         String table = quoteTable(plan.table.table());
+        if (plan.weekdayOf != null) {
+            table = "(SELECT *, dayname(" + quote(plan.weekdayOf) + ") AS " + quote(Plan.WEEKDAY) + " FROM " + table
+                    + ")";
+        }
         if (!(plan.metric.expr() instanceof Metric.Rate rate)) {
             return table;
         }

@@ -448,6 +448,73 @@ class AnalysisEngineTest {
     }
 
     @Test
+    void aGroupingByTheDayOfTheWeekIsTheWeekdayOfTheTablesDate() throws SQLException {
+        AnalysisOutcome byDay = ask("revenue by day of week in 2025");
+        assertThat(byDay.answer().table().rows().stream().map(List::getFirst).toList())
+                .isEqualTo(list("SELECT dayname(order_date) FROM sales_orders WHERE year(order_date) = 2025"
+                        + " GROUP BY 1 ORDER BY SUM(revenue) DESC"));
+        assertThat(byDay.answer().table().rows().getFirst().get(1))
+                .isEqualTo(scalar("SELECT SUM(revenue) FROM sales_orders WHERE year(order_date) = 2025"
+                        + " GROUP BY dayname(order_date) ORDER BY 1 DESC LIMIT 1"));
+        String busiest = (String)
+                scalar("SELECT dayname(order_date) FROM sales_orders GROUP BY 1 ORDER BY COUNT(*) DESC LIMIT 1");
+        assertThat(ask("which weekday has the most orders?").answer().result().value())
+                .isEqualTo(busiest);
+        assertThat(ask("what is the busiest day of the week for orders")
+                        .answer()
+                        .result()
+                        .value())
+                .isEqualTo(busiest);
+    }
+
+    @Test
+    void aChangeAskedForBetweenTwoPeriodsIsOneNumber() throws SQLException {
+        AnalysisOutcome absolute = ask("By how much did total ad spend change from Q3 2025 to Q4 2025?");
+        assertThat((Double) absolute.answer().result().value())
+                .isCloseTo(
+                        ((Number) scalar("SELECT SUM(spend) FILTER (WHERE quarter(date) = 4)"
+                                        + " - SUM(spend) FILTER (WHERE quarter(date) = 3) FROM ad_performance"))
+                                .doubleValue(),
+                        within(1e-6));
+        AnalysisOutcome percent = ask("Percentage change in new signups from 2024 to 2025?");
+        assertThat((Double) percent.answer().result().value())
+                .isCloseTo(
+                        ((Number) scalar("SELECT (COUNT(*) FILTER (WHERE year(signup_date) = 2025)"
+                                        + " - COUNT(*) FILTER (WHERE year(signup_date) = 2024)) * 1.0"
+                                        + " / COUNT(*) FILTER (WHERE year(signup_date) = 2024) FROM subscriptions"))
+                                .doubleValue(),
+                        within(1e-9));
+        assertThat(percent.answer().headline().unit()).isEqualTo("percent");
+        assertThat(ask("Revenue growth from 2024 to 2025").answer().result().type())
+                .isEqualTo("table");
+    }
+
+    @Test
+    void aPercentThresholdOnARateIsAFraction() throws SQLException {
+        AnalysisOutcome outcome = ask("is our CTR above 2% in 2025");
+        assertThat(outcome.answer().result().value())
+                .isEqualTo(scalar("SELECT SUM(clicks) * 1.0 / SUM(impressions) > 0.02 FROM ad_performance"));
+        assertThat(outcome.answer().notes()).contains("'2%' read as 0.02.");
+        assertThat(outcome.answer().text()).endsWith("above 2%.");
+    }
+
+    @Test
+    void whatGroupsSpentIsTheTablesSpendColumn() throws SQLException {
+        AnalysisOutcome outcome = ask("Which campaigns spent more than 100,000 in 2025?");
+        assertThat(listed(outcome))
+                .containsExactlyInAnyOrderElementsOf(
+                        list("SELECT campaign FROM ad_performance" + " GROUP BY campaign HAVING SUM(spend) > 100000"));
+    }
+
+    @Test
+    void anAsideInBracketsExplainsThePhraseBeforeIt() throws SQLException {
+        AnalysisOutcome outcome = ask("Inventory value (price times stock on hand) by warehouse");
+        assertThat(outcome.answer().table().rows().getFirst().get(1))
+                .isEqualTo(scalar("SELECT SUM(price * stock_quantity) FROM products GROUP BY warehouse"
+                        + " ORDER BY 1 DESC LIMIT 1"));
+    }
+
+    @Test
     void anAverageOfSomethingTheDataLacksIsRefused() {
         AnalysisOutcome outcome = ask("What is the average customer lifetime value by acquisition channel?");
         assertThat(outcome).isInstanceOf(AnalysisOutcome.Unanswerable.class);
