@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -1009,11 +1010,26 @@ final class Planner {
         List<Mention> found = lexicon.mentions(tokens, consumed, Set.of());
         List<Mention> mentions = new ArrayList<>(
                 found.stream().filter(m -> !modifierMeasure(m, found)).toList());
-        if (weekdayPhrase != null && timeColumn(table) != null) {
+        if (timeColumn(table) == null) {
+            return mentions;
+        }
+        if (weekdayPhrase != null) {
             // "revenue by day of the week": the weekday of the table's date, a grouping of its own
             mentions.add(new Mention(weekdayPhrase[0], weekdayPhrase[1], MatchKind.COLUMN, Plan.WEEKDAY, null, 1.0));
-            mentions.sort(Comparator.comparingInt(Mention::from));
         }
+        for (Token token : tokens) {
+            // "revenue on Mondays": a weekday name is a value of that grouping
+            String day = Text.stem(token.text());
+            int at = token.index();
+            if (!consumed[at] && mentions.stream().noneMatch(m -> m.from() <= at && at < m.to())) {
+                Plan.WEEKDAY.values().stream()
+                        .filter(name -> name.toLowerCase(Locale.ROOT).equals(day))
+                        .findFirst()
+                        .ifPresent(name ->
+                                mentions.add(new Mention(at, at + 1, MatchKind.VALUE, Plan.WEEKDAY, name, 1.0)));
+            }
+        }
+        mentions.sort(Comparator.comparingInt(Mention::from));
         return mentions;
     }
 

@@ -465,6 +465,10 @@ class AnalysisEngineTest {
                         .result()
                         .value())
                 .isEqualTo(busiest);
+        assertThat(ask("revenue on mondays in 2025").answer().result().value())
+                .isEqualTo(scalar("SELECT SUM(revenue) FROM sales_orders WHERE year(order_date) = 2025"
+                        + " AND dayname(order_date) = 'Monday'"));
+        assertThat(ask("weekday vs weekend revenue")).isInstanceOf(AnalysisOutcome.Unanswerable.class);
     }
 
     @Test
