@@ -58,14 +58,9 @@ final class Answerer {
 
     // ---------------------------------------------------------------- descriptions
 
-    /** Whether the metric is a date column's earliest or latest value ("when was the most recent order"). */
-    private boolean dateMetric() {
-        return plan.metric.expr() instanceof Metric.Agg agg && agg.column().role() == ColumnRole.TIME;
-    }
-
     private String metricLabel() {
         String name = plan.metric.name();
-        boolean date = dateMetric();
+        boolean date = plan.metric.ofDates();
         return switch (plan.metric.aggregation()) {
             case "sum" -> plan.metric.expr() instanceof Metric.Agg ? "total " + name : name;
             case "avg" -> "average " + name;
@@ -240,7 +235,7 @@ final class Answerer {
                         f.column().role() == ColumnRole.IDENTIFIER || f.column().role() == ColumnRole.TEXT);
         Object value = scalar(plan.window, plan.filters, lookup ? "lookup" : "aggregate", baseArguments());
         // "when was the most recent order": a date, answered as an ISO date, not as a number
-        boolean date = dateMetric();
+        boolean date = plan.metric.ofDates();
         if (date && value != null) {
             value = String.valueOf(value);
         }
@@ -271,7 +266,7 @@ final class Answerer {
     private Answer range() {
         ColumnInfo column = plan.metric.columns().getFirst();
         String name = plan.metric.name();
-        boolean date = column.role() == ColumnRole.TIME;
+        boolean date = plan.metric.ofDates();
         String quoted = QueryRunner.quote(column);
         Where where = QueryRunner.where(plan, plan.window, plan.filters);
         Map<String, Object> arguments = baseArguments();
@@ -669,7 +664,7 @@ final class Answerer {
             headline = headline(label, step.rows().getLast().get(valueIndex));
         }
         // dates per period ("the earliest order each day") are a table, not a line
-        Chart chart = dateMetric()
+        Chart chart = plan.metric.ofDates()
                 ? null
                 : Charts.line(
                         resultTable,
@@ -769,16 +764,16 @@ final class Answerer {
             Object b = scalar(previous, plan.filters, "compare_periods", arguments);
             List<Column> columns = List.of(new Column("period", "string"), new Column(plan.metric.name(), "number"));
             Table resultTable = new Table(columns, List.of(listOf(current.label(), a), listOf(previous.label(), b)));
+            Double delta = difference(a, b);
+            Double pct = percentChange(a, b);
             String change = changeText(a, b);
-            if (plan.change == Plan.Change.ABSOLUTE && a instanceof Number x && b instanceof Number y) {
-                double delta = x.doubleValue() - y.doubleValue();
+            if (plan.change == Plan.Change.ABSOLUTE && delta != null) {
                 change = delta == 0
                         ? ", unchanged"
                         : ", " + (delta > 0 ? "up " : "down ") + format(Math.abs(delta))
-                                + (y.doubleValue() == 0
+                                + (pct == null
                                         ? ""
-                                        : " (" + (delta > 0 ? "+" : "-")
-                                                + Format.percent(Math.abs(delta / y.doubleValue())) + ")");
+                                        : " (" + (delta > 0 ? "+" : "-") + Format.percent(Math.abs(pct)) + ")");
             }
             String text = Format.capitalize(metricLabel()) + conditionPhrase() + " was " + format(a) + " in "
                     + current.label() + " against " + format(b) + " in " + previous.label() + change + ".";
@@ -792,11 +787,10 @@ final class Answerer {
                     plan.metric.name(),
                     false);
             Result result = new Result("table", null);
-            if (plan.change != null && a instanceof Number x && b instanceof Number y) {
+            if (plan.change != null && delta != null) {
                 // "by how much did spend change", "the percentage change in signups": that one number
-                double delta = x.doubleValue() - y.doubleValue();
                 boolean percent = plan.change == Plan.Change.PERCENT;
-                Double value = percent ? (y.doubleValue() == 0 ? null : delta / Math.abs(y.doubleValue())) : delta;
+                Double value = percent ? pct : delta;
                 result = new Result("number", value);
                 String formatted = value == null
                         ? "no value"
@@ -859,13 +853,7 @@ final class Answerer {
         for (Map.Entry<Object, Object[]> entry : merged.entrySet()) {
             Object x = entry.getValue()[0];
             Object y = entry.getValue()[1];
-            Object change = x instanceof Number n1 && y instanceof Number n2
-                    ? (Object) (n1.doubleValue() - n2.doubleValue())
-                    : null;
-            Object pct = x instanceof Number n1 && y instanceof Number n2 && n2.doubleValue() != 0
-                    ? (Object) ((n1.doubleValue() - n2.doubleValue()) / Math.abs(n2.doubleValue()))
-                    : null;
-            rows.add(listOf(entry.getKey(), x, y, change, pct));
+            rows.add(listOf(entry.getKey(), x, y, difference(x, y), percentChange(x, y)));
         }
         rows.sort((r1, r2) -> Double.compare(
                 r2.get(1) instanceof Number n ? n.doubleValue() : Double.NEGATIVE_INFINITY,
@@ -906,15 +894,27 @@ final class Answerer {
     }
 
     private String changeText(Object now, Object before) {
-        if (now instanceof Number a && before instanceof Number b) {
-            double delta = a.doubleValue() - b.doubleValue();
-            if (b.doubleValue() == 0) {
-                return delta == 0 ? ", unchanged" : "";
-            }
-            double pct = delta / Math.abs(b.doubleValue());
-            return pct == 0 ? ", unchanged" : ", " + (pct > 0 ? "up " : "down ") + Format.percent(Math.abs(pct));
+        Double delta = difference(now, before);
+        if (delta == null) {
+            return "";
         }
-        return "";
+        Double pct = percentChange(now, before);
+        if (pct == null) {
+            return delta == 0 ? ", unchanged" : "";
+        }
+        return pct == 0 ? ", unchanged" : ", " + (pct > 0 ? "up " : "down ") + Format.percent(Math.abs(pct));
+    }
+
+    /** {@code now − before}, or null unless both are numbers. */
+    private static Double difference(Object now, Object before) {
+        return now instanceof Number a && before instanceof Number b ? a.doubleValue() - b.doubleValue() : null;
+    }
+
+    /** {@code (now − before) / |before|}, or null unless both are numbers and {@code before} is not 0. */
+    private static Double percentChange(Object now, Object before) {
+        Double delta = difference(now, before);
+        double base = before instanceof Number b ? b.doubleValue() : 0;
+        return delta == null || base == 0 ? null : delta / Math.abs(base);
     }
 
     private Answer shareOfFiltered() {

@@ -211,6 +211,11 @@ record Metric(String name, String aggregation, Expr expr, Unit unit) {
         return expr.columns();
     }
 
+    /** Whether the metric is a date column's earliest or latest value ("when was the most recent order"). */
+    boolean ofDates() {
+        return expr instanceof Agg agg && agg.column().role() == ColumnRole.TIME;
+    }
+
     /** Whether a share of total makes sense (sums and counts, not averages or ratios). */
     boolean summable() {
         return switch (expr) {

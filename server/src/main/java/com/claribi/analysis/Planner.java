@@ -2498,18 +2498,15 @@ final class Planner {
             return false;
         }
 
+        /** Words that ask for a date's end: "the earliest order date", "when was the most recent order". */
+        private static final String[] DATE_WORDS = {"first", "earliest", "oldest", "latest", "last", "newest", "recent"
+        };
+
         /**
          * Where "first / earliest / latest / last / …" stands when the question asks for a date ("when
          * was the most recent order", "what was the earliest order date"), else -1. A word taken by a
          * time phrase ("last month") does not count.
          */
-        private static final String[] DATE_WORDS = {"first", "earliest", "oldest", "latest", "last", "newest", "recent"
-        };
-
-        private static boolean dateMetric(Metric metric) {
-            return metric.expr() instanceof Metric.Agg agg && agg.column().role() == ColumnRole.TIME;
-        }
-
         private int askedDateWord() {
             boolean asksDate = word(0).equals("when")
                     || spans.stream()
@@ -3149,7 +3146,7 @@ final class Planner {
                 asked += isWord(asked, "the", "our") ? 1 : 0;
                 asked += isWord(asked, "busiest", "quietest") ? 1 : 0;
                 // "what was the earliest order date": the date word qualifies what is asked
-                asked += dateMetric(metric) && isWord(asked, DATE_WORDS) ? 1 : 0;
+                asked += metric.ofDates() && isWord(asked, DATE_WORDS) ? 1 : 0;
             }
             String askedWord = asked > 0 ? word(asked) : "";
             if (asked > 0
