@@ -2,8 +2,11 @@ package com.claribi.analysis;
 
 import com.claribi.analysis.AnalysisPayload.Chart;
 import com.claribi.analysis.AnalysisPayload.Table;
+import java.awt.BasicStroke;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -24,6 +27,7 @@ import org.knowm.xchart.PieChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.internal.chartpart.IChart;
+import org.knowm.xchart.style.AxesChartStyler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +47,9 @@ final class ChartRenderer {
     private static final int HEIGHT = 400;
     private static final int MAX_CATEGORIES = 30;
     private static final int MAX_SERIES = 10;
-    private static final String Y_PATTERN = "#,##0.##";
+    private static final String[] SUFFIXES = {"", "K", "M", "B", "T"};
+    private static final BigDecimal THOUSAND = BigDecimal.valueOf(1000);
+    private static final BasicStroke GRID = new BasicStroke(1f);
 
     /** Sample charts drawn at start: the JIT compiles the paint path within a few hundred charts. */
     private static final int WARM_UP_CHARTS = 400;
@@ -154,6 +160,34 @@ final class ChartRenderer {
         }
     }
 
+    /**
+     * The value axis reads "450M" rather than "450,000,000" (shorter to read, and fewer glyphs to
+     * fill: text outlines are most of the paint time), over solid grid lines (XChart's default dashed
+     * ones cost the dasher ≈ 10 % of a chart).
+     */
+    private static void valueAxis(AxesChartStyler styler) {
+        styler.setYAxisTickLabelsFormattingFunction(ChartRenderer::compact);
+        styler.setPlotGridLinesStroke(GRID);
+    }
+
+    /** 1234 → "1.23K", 450000000 → "450M", 0.25 → "0.25": two decimals at most, then K, M, B or T. */
+    static String compact(Double value) {
+        if (!Double.isFinite(value)) {
+            return String.valueOf(value);
+        }
+        int step = 0;
+        BigDecimal scaled = rounded(value);
+        while (scaled.abs().compareTo(THOUSAND) >= 0 && step < SUFFIXES.length - 1) {
+            step++;
+            scaled = rounded(value / Math.pow(1000, step));
+        }
+        return (scaled.signum() == 0 ? "0" : scaled.toPlainString()) + SUFFIXES[step];
+    }
+
+    private static BigDecimal rounded(double value) {
+        return BigDecimal.valueOf(value).setScale(2, RoundingMode.HALF_UP).stripTrailingZeros();
+    }
+
     private static int columnIndex(Table table, String name) {
         for (int i = 0; i < table.columns().size(); i++) {
             if (table.columns().get(i).name().equals(name)) {
@@ -183,7 +217,8 @@ final class ChartRenderer {
                 .setLegendVisible(
                         chart.y().size() > 1 || table.columns().size() > 3 && columnIndex(table, "share") < 0);
         bar.getStyler().setXAxisLabelRotation(table.rows().size() > 6 ? 45 : 0);
-        bar.getStyler().setYAxisDecimalPattern(Y_PATTERN);
+        valueAxis(bar.getStyler());
+        bar.getStyler().setPlotGridVerticalLinesVisible(false);
         int x = columnIndex(table, chart.x());
         if (chart.y().size() >= 2
                 && columnIndex(table, chart.y().get(1)) >= 0
@@ -269,7 +304,7 @@ final class ChartRenderer {
                 .xAxisTitle("period")
                 .build();
         line.getStyler().setDatePattern("yyyy-MM-dd");
-        line.getStyler().setYAxisDecimalPattern(Y_PATTERN);
+        valueAxis(line.getStyler());
         int y = columnIndex(table, chart.y().getFirst());
         boolean byDimension = table.columns().size() >= 3;
         Map<String, List<Date>> xs = new LinkedHashMap<>();
