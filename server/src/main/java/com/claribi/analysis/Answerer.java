@@ -230,6 +230,9 @@ final class Answerer {
         if (plan.range) {
             return range();
         }
+        if (plan.countedGroups != null) {
+            return groupCount();
+        }
         boolean lookup = plan.filters.stream()
                 .anyMatch(f ->
                         f.column().role() == ColumnRole.IDENTIFIER || f.column().role() == ColumnRole.TEXT);
@@ -259,6 +262,56 @@ final class Answerer {
                 table,
                 null,
                 interpretation(List.of()),
+                notes);
+    }
+
+    /**
+     * "How many customers placed more than 5 orders in 2025?": the customers whose own number of
+     * orders (or total) passes the group condition, counted in one query.
+     */
+    private Answer groupCount() {
+        ColumnInfo dimension = plan.dimensions.getFirst();
+        String q = QueryRunner.quote(dimension);
+        Where where = QueryRunner.where(plan, plan.window, plan.filters);
+        List<Object> parameters = new ArrayList<>(where.parameters());
+        String having = QueryRunner.having(plan, metricSql, parameters);
+        Map<String, Object> arguments = baseArguments();
+        arguments.put("aggregation", "count_groups");
+        Step step = runner.run(
+                "aggregate",
+                arguments,
+                "SELECT COUNT(*) AS value FROM (SELECT " + q + " FROM " + table + where.sql() + " GROUP BY " + q
+                        + having + ") AS passing",
+                parameters,
+                1);
+        long count = ((Number) step.rows().getFirst().getFirst()).longValue();
+        String noun = plan.countedGroups.name();
+        Condition condition = plan.having.getFirst();
+        // "more than 5 orders", "total revenue above 10,000"
+        String passing = plan.metric.expr() instanceof Metric.CountRows
+                ? switch (condition.op()) {
+                            case GT -> "more than ";
+                            case GE -> "at least ";
+                            case LT -> "fewer than ";
+                            case LE -> "at most ";
+                            case BETWEEN -> "between ";
+                            default -> "exactly ";
+                        }
+                        + valueText(condition.values().getFirst())
+                        + (condition.op() == Plan.Op.BETWEEN
+                                ? " and " + valueText(condition.values().get(1))
+                                : "")
+                        + " " + plan.metric.name()
+                : metricLabel() + " " + havingText();
+        String text = count + " " + (count == 1 ? Text.stem(noun) : noun) + " had " + passing + scope() + ".";
+        String label = Format.capitalize(noun) + " with " + passing + scope();
+        return new Answer(
+                text,
+                new Result("number", count),
+                new Headline(label, count, String.valueOf(count), "count"),
+                new Table(List.of(new Column(noun, "number")), List.of(listOf(count))),
+                null,
+                interpretation(dimensionNames()),
                 notes);
     }
 

@@ -122,6 +122,13 @@ final class Plan {
     /** Set when a comparison of two periods asks for the change itself rather than both values. */
     Change change;
 
+    /**
+     * "How many customers placed more than 5 orders": the distinct count asked for (its name is the
+     * counted noun); the plan groups by that column, keeps the groups passing {@link #having} on
+     * {@link #metric} (each customer's orders) and answers how many there are.
+     */
+    Metric countedGroups;
+
     /** "what's the lowest and highest price": the metric's column from its minimum to its maximum. */
     boolean range;
     /** "compare churned and active seats": the table lists the named values in the order named. */

@@ -397,6 +397,14 @@ final class Planner {
             "thing",
             "things"));
 
+    /**
+     * "Can you break down MRR by country", "could I get revenue by region": a request, not a yes/no
+     * question — unless it asks "if" or "whether" ("can you tell me if EMEA grew").
+     */
+    private boolean request() {
+        return isWord(0, "can", "could", "would", "will") && isWord(1, "you", "u", "i", "we") && !has("if", "whether");
+    }
+
     private static final Set<String> AUXILIARIES =
             Set.of("is", "are", "was", "were", "does", "do", "did", "has", "have", "had", "can", "will", "could");
     private static final Set<String> SUPERLATIVE_DESC = Set.of(
@@ -626,7 +634,7 @@ final class Planner {
     }
 
     /** "churn rate", "churn %": after a value, the share of rows holding it. */
-    private static final String[] RATE_WORDS = {"rate", "percent", "percentage"};
+    private static final String[] RATE_WORDS = {"rate", "rates", "percent", "percentage"};
 
     private int indexOf(String... words) {
         Set<String> set = Set.of(words);
@@ -1436,7 +1444,8 @@ final class Planner {
             TableSchema table = plan.table;
             boolean yesNo = (AUXILIARIES.contains(word(0)) || word(0).equals("any"))
                     && !hasSequence("how", "much")
-                    && !has("which", "what");
+                    && !has("which", "what")
+                    && !request();
             // 1. derived metrics named by the question (margin, CTR, CPA …)
             Metric derived = derivedMetric();
             if (!refusals.isEmpty()) {
@@ -2162,6 +2171,30 @@ final class Planner {
                 Numeric numeric = entry.getKey();
                 ColumnInfo column = entry.getValue();
                 boolean explicit = column != null;
+                Metric perGroup = !yesNo && dimensionSpans.isEmpty() && askedSpan == null
+                        ? perGroupMetric(table, metric, numeric, column)
+                        : null;
+                if (perGroup != null) {
+                    // "how many customers placed more than 5 orders", "how many customers spent over
+                    // 10,000": the customers whose own count (or total) passes, counted — not a
+                    // comparison of the customer column with a number
+                    plan.countedGroups = metric;
+                    plan.dimensions.add(((Metric.Agg) metric.expr()).column());
+                    metric = perGroup;
+                    plan.having.add(new Condition(
+                            perGroup.columns().isEmpty()
+                                    ? identifierColumn(table)
+                                    : perGroup.columns().getFirst(),
+                            numeric.op(),
+                            List.copyOf(numeric.numbers())));
+                    plan.notes.add("'" + numericText(numeric) + "' was applied to each of the "
+                            + plan.countedGroups.name() + "' "
+                            + (perGroup.columns().isEmpty()
+                                    ? "number of " + perGroup.name()
+                                    : "total " + perGroup.name())
+                            + ".");
+                    continue;
+                }
                 if (column == null
                         && (metric == null || metric.expr() instanceof Metric.CountRows)
                         && (!dimensionSpans.isEmpty() || askedSpan != null)
@@ -2180,7 +2213,11 @@ final class Planner {
                     continue;
                 }
                 if (column == null) {
-                    column = metric != null && !metric.columns().isEmpty()
+                    // a number is compared with a measure, never with a counted name ("how many customers
+                    // had an order over 5,000": the order's revenue)
+                    column = metric != null
+                                    && !metric.columns().isEmpty()
+                                    && metric.columns().getFirst().role() == ColumnRole.MEASURE
                             ? metric.columns().getFirst()
                             : defaultMeasure(table);
                     if (column == null) {
@@ -2439,6 +2476,39 @@ final class Planner {
             return false;
         }
 
+        /**
+         * For "how many customers placed more than 5 orders": what each counted value's own condition
+         * is about — its number of rows when the number is followed by the rows' noun, its total of the
+         * summable measure named ("products that sold more than 500 units"), else what it spent — when
+         * {@code counted} counts distinct values of a column that is not the table's key (a customer
+         * has many orders). Null otherwise.
+         */
+        private Metric perGroupMetric(TableSchema table, Metric counted, Numeric numeric, ColumnInfo named) {
+            if (counted == null
+                    || !(counted.expr() instanceof Metric.Agg agg)
+                    || !agg.fn().equals("count_distinct")
+                    || isKey(table, agg.column())
+                    || !plan.having.isEmpty()) {
+                return null;
+            }
+            if (named != null) {
+                return Metric.additive(named)
+                                && (has(SELLING_VERBS) || customerSpending() || hasSequence("in", "total"))
+                        ? Metric.total(named)
+                        : null;
+            }
+            if (namesRows(table, numeric.to())) {
+                return Metric.rows(word(numeric.to()));
+            }
+            if (customerSpending() && defaultMeasure(table) != null) {
+                return Metric.total(
+                        has("spent") && conceptColumn(table, "spend") != null
+                                ? conceptColumn(table, "spend")
+                                : defaultMeasure(table));
+            }
+            return null;
+        }
+
         /** Whether the span names the table's row entity (a unique key or the table's own noun). */
         private boolean perRow(TableSchema table, Span span) {
             if (isTableNoun(table, span)) {
@@ -2609,7 +2679,12 @@ final class Planner {
             return -1;
         }
 
+        /**
+         * The aggregation a word asks for. An explicit one wins over a superlative wherever it stands:
+         * "the highest average revenue" ranks by the average.
+         */
         private String aggregationWord() {
+            String superlative = null;
             for (int i = 0; i < tokens.size(); i++) {
                 if (consumed[i]) {
                     continue;
@@ -2622,12 +2697,15 @@ final class Planner {
                         return "median";
                     }
                     case "maximum", "max", "highest", "largest", "biggest", "peak", "greatest", "most" -> {
-                        if (!word(i).equals("most") || !isWord(i + 1, "expensive", "popular", "common")) {
-                            return "max";
+                        if (superlative == null
+                                && (!word(i).equals("most") || !isWord(i + 1, "expensive", "popular", "common"))) {
+                            superlative = "max";
                         }
                     }
                     case "minimum", "min", "lowest", "smallest", "least", "cheapest" -> {
-                        return "min";
+                        if (superlative == null) {
+                            superlative = "min";
+                        }
                     }
                     case "total", "sum", "overall", "combined", "cumulative", "aggregate" -> {
                         return "sum";
@@ -2638,7 +2716,7 @@ final class Planner {
                     default -> {}
                 }
             }
-            return null;
+            return superlative;
         }
 
         private int[] derivedSpan;
@@ -3188,6 +3266,10 @@ final class Planner {
                 plan.valuePair = valuePair(sameColumn);
                 plan.filters.removeIf(
                         f -> f.column().equals(sameColumn.getFirst().column()));
+                return new Planned(plan);
+            }
+            if (plan.countedGroups != null) {
+                plan.intent = Intent.AGGREGATE;
                 return new Planned(plan);
             }
             if (yesNo) {
@@ -3875,7 +3957,12 @@ final class Planner {
         return null;
     }
 
-    /** Where an (unconsumed) phrase starts in the question, or -1. */
+    /** A one-letter slip in a long word of a phrase ("invetory value"). */
+    private static boolean slip(String typed, String word) {
+        return word.length() >= 6 && typed.length() >= 5 && Text.distance(typed, word, 1) == 1;
+    }
+
+    /** Where an (unconsumed) phrase starts in the question (a long word may carry a slip), or -1. */
     private int phraseAt(String phrase) {
         List<String> words = Text.words(phrase);
         for (int i = 0; i + words.size() <= tokens.size(); i++) {
@@ -3883,7 +3970,8 @@ final class Planner {
             for (int k = 0; k < words.size(); k++) {
                 if (consumed[i + k]
                         || !(word(i + k).equals(words.get(k))
-                                || tokens.get(i + k).stem().equals(Text.stem(words.get(k))))) {
+                                || tokens.get(i + k).stem().equals(Text.stem(words.get(k)))
+                                || slip(word(i + k), words.get(k)))) {
                     match = false;
                     break;
                 }

@@ -680,6 +680,81 @@ class AnalysisEngineTest {
     }
 
     @Test
+    void howManyOfAnEntityPassAConditionCountsTheEntitiesWhoseOwnTotalPasses() throws SQLException {
+        AnalysisOutcome orders = ask("How many customers in LATAM placed more than 5 orders last year?");
+        assertThat(orders.answer().result().value())
+                .isEqualTo(count("SELECT COUNT(*) FROM (SELECT customer_name FROM sales_orders WHERE region = 'LATAM'"
+                        + " AND year(order_date) = 2025 GROUP BY customer_name HAVING COUNT(*) > 5)"));
+        assertThat(orders.answer().text())
+                .startsWith(orders.answer().result().value() + " customers had more than 5" + " orders");
+        AnalysisOutcome spent = ask("How many customers spent more than 10000 in 2025?");
+        assertThat(spent.answer().result().value())
+                .isEqualTo(count("SELECT COUNT(*) FROM (SELECT customer_name FROM sales_orders WHERE year(order_date)"
+                        + " = 2025 GROUP BY customer_name HAVING SUM(revenue) > 10000)"));
+        AnalysisOutcome units = ask("How many products sold more than 500 units in 2025?");
+        assertThat(units.answer().result().value())
+                .isEqualTo(count("SELECT COUNT(*) FROM (SELECT product FROM sales_orders WHERE year(order_date) = 2025"
+                        + " GROUP BY product HAVING SUM(quantity) > 500)"));
+        // one order over a number is a row condition, and a number is never compared with a name
+        AnalysisOutcome anyOrder = ask("how many customers had an order over 5000 in 2025");
+        assertThat(anyOrder.answer().result().value())
+                .isEqualTo(count("SELECT COUNT(DISTINCT customer_name) FROM sales_orders WHERE revenue > 5000"
+                        + " AND year(order_date) = 2025"));
+        // a subscription table holds one row per customer: seats stay a row condition
+        assertThat(ask("How many customers have more than 100 seats?")
+                        .answer()
+                        .result()
+                        .value())
+                .isEqualTo(count("SELECT COUNT(*) FROM subscriptions WHERE seats > 100"));
+    }
+
+    @Test
+    void anAverageNamedAfterASuperlativeIsWhatIsRanked() throws SQLException {
+        assertThat(ask("Which region has the highest average revenue?")
+                        .answer()
+                        .result()
+                        .value())
+                .isEqualTo(
+                        scalar("SELECT region FROM sales_orders GROUP BY region ORDER BY AVG(revenue) DESC LIMIT 1"));
+        assertThat(ask("Which region has the highest revenue?")
+                        .answer()
+                        .result()
+                        .value())
+                .isEqualTo(
+                        scalar("SELECT region FROM sales_orders GROUP BY region ORDER BY SUM(revenue) DESC LIMIT 1"));
+    }
+
+    @Test
+    void aRequestWordedAsCanYouIsNotAYesNoQuestion() {
+        AnalysisOutcome outcome = ask("Can you break down MRR by country for our active customers?");
+        assertThat(outcome.answer().result().type()).isEqualTo("table");
+        assertThat(outcome.answer().interpretation().dimensions()).containsExactly("country");
+        assertThat(ask("Could I get revenue by region for 2025?")
+                        .answer()
+                        .interpretation()
+                        .dimensions())
+                .containsExactly("region");
+    }
+
+    @Test
+    void aSlipInALongWordOfADerivedPhraseAndAPluralRateStillNameTheMetric() throws SQLException {
+        assertThat(((Number) ask("total invetory value for the kitchen category")
+                                .answer()
+                                .result()
+                                .value())
+                        .doubleValue())
+                .isCloseTo(
+                        ((Number) scalar("SELECT SUM(price * stock_quantity) FROM products WHERE category = 'Kitchen'"))
+                                .doubleValue(),
+                        org.assertj.core.data.Offset.offset(1e-6));
+        AnalysisOutcome rates = ask("Is Enterprise churning less than Basic? Compare the churn rates");
+        assertThat(rates.answer().result().value())
+                .isEqualTo(scalar("SELECT AVG(CASE WHEN status = 'churned' THEN 1.0 ELSE 0 END) FILTER (WHERE plan ="
+                        + " 'Enterprise') < AVG(CASE WHEN status = 'churned' THEN 1.0 ELSE 0 END) FILTER (WHERE plan ="
+                        + " 'Basic') FROM subscriptions"));
+    }
+
+    @Test
     void aRateOverAHostileValueBindsItAsAParameter() throws SQLException {
         String hostile = "Lost'); DROP TABLE tickets; --";
         try (Statement statement = connection.createStatement()) {
