@@ -405,6 +405,16 @@ final class Planner {
         return isWord(0, "can", "could", "would", "will") && isWord(1, "you", "u", "i", "we") && !has("if", "whether");
     }
 
+    /** "Can you tell me if EMEA grew", "check whether we spent more on Google": a yes/no question. */
+    private boolean askedIf() {
+        for (int i = 1; i < Math.min(tokens.size(), 6); i++) {
+            if (isWord(i, "if", "whether") && isWord(i - 1, "me", "know", "check", "see", "tell", "us")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static final Set<String> AUXILIARIES =
             Set.of("is", "are", "was", "were", "does", "do", "did", "has", "have", "had", "can", "will", "could");
     private static final Set<String> SUPERLATIVE_DESC = Set.of(
@@ -440,6 +450,24 @@ final class Planner {
 
     /** Verbs of selling: they point at a table of purchases too ("which category sold the most"). */
     private static final Set<String> SELLING_VERBS = Set.of("sell", "sells", "sold", "selling");
+
+    /** Verbs of a value going up or down between two periods ("did revenue grow in 2025 vs 2024"). */
+    private static final Set<String> RISE =
+            Set.of("grow", "grew", "grown", "increase", "increased", "rise", "rose", "risen", "improve", "improved");
+
+    private static final Set<String> FALL = Set.of(
+            "decline",
+            "declined",
+            "drop",
+            "dropped",
+            "fall",
+            "fell",
+            "fallen",
+            "decrease",
+            "decreased",
+            "shrink",
+            "shrank",
+            "shrunk");
 
     /** Words that turn a comparison around ("which had fewer orders"). */
     private static final Set<String> LESS = Set.of("less", "lower", "fewer", "smaller");
@@ -1442,7 +1470,7 @@ final class Planner {
 
         Outcome build() {
             TableSchema table = plan.table;
-            boolean yesNo = (AUXILIARIES.contains(word(0)) || word(0).equals("any"))
+            boolean yesNo = (AUXILIARIES.contains(word(0)) || word(0).equals("any") || askedIf())
                     && !hasSequence("how", "much")
                     && !has("which", "what")
                     && !request();
@@ -3274,9 +3302,11 @@ final class Planner {
             }
             if (yesNo) {
                 plan.intent = Intent.YES_NO;
-                if (plan.compareWindow != null && comparative) {
+                if (plan.compareWindow != null && (comparative || has(RISE) || has(FALL))) {
+                    // "was revenue higher in 2025 than in 2024", "did EMEA revenue grow in 2025
+                    // compared with 2024" (it had counted 2025's orders)
                     plan.yesNo = Plan.YesNoKind.PERIODS;
-                    plan.comparator = has(LESS) ? Op.LT : Op.GT;
+                    plan.comparator = has(LESS) || has(FALL) ? Op.LT : Op.GT;
                 } else if (sameColumn.size() >= 2 && comparative && has("or") && !has("than")) {
                     // "did we spend more on Google or Meta": not a yes/no but which of the two
                     plan.dimensions.clear();

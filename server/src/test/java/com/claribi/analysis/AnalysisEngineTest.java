@@ -737,6 +737,26 @@ class AnalysisEngineTest {
     }
 
     @Test
+    void aVerbOfGrowthOrDeclineBetweenTwoPeriodsComparesThem() throws SQLException {
+        String grew = "SELECT SUM(revenue) FILTER (WHERE year(order_date) = 2025) > SUM(revenue) FILTER (WHERE"
+                + " year(order_date) = 2024) FROM sales_orders";
+        AnalysisOutcome outcome = ask("Did EMEA revenue grow in 2025 compared with 2024?");
+        assertThat(outcome.answer().result().value()).isEqualTo(scalar(grew + " WHERE region = 'EMEA'"));
+        assertThat(outcome.answer().text()).contains("in 2025 against").contains("in 2024");
+        assertThat(ask("did revenue decline in 2025 compared with 2024")
+                        .answer()
+                        .result()
+                        .value())
+                .isEqualTo(!(Boolean) scalar(grew));
+        // asked through "can you tell me if": still a yes/no question
+        assertThat(ask("can you tell me if EMEA revenue grew in 2025 compared with 2024?")
+                        .answer()
+                        .result()
+                        .type())
+                .isEqualTo("boolean");
+    }
+
+    @Test
     void aSlipInALongWordOfADerivedPhraseAndAPluralRateStillNameTheMetric() throws SQLException {
         assertThat(((Number) ask("total invetory value for the kitchen category")
                                 .answer()
