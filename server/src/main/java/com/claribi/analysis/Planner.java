@@ -469,6 +469,27 @@ final class Planner {
             "shrank",
             "shrunk");
 
+    /** Words that say which end of a ranking is asked for, whatever the metric is. */
+    private static final Set<String> DIRECTION_WORDS =
+            Set.of("highest", "lowest", "most", "least", "top", "bottom", "largest", "smallest", "biggest", "cheapest");
+
+    /** A metric where less is better: a cost per result, a cost, a churn rate. */
+    private static boolean costLike(Metric metric) {
+        return Text.words(metric.name()).stream()
+                .anyMatch(
+                        Set.of(
+                                "cpa",
+                                "cpc",
+                                "cpm",
+                                "cost",
+                                "costs",
+                                "expense",
+                                "expenses",
+                                "churn",
+                                "refund",
+                                "refunds")::contains);
+    }
+
     /** Words that turn a comparison around ("which had fewer orders"). */
     private static final Set<String> LESS = Set.of("less", "lower", "fewer", "smaller");
 
@@ -1724,7 +1745,9 @@ final class Planner {
             // "which X", "what X", "top N X", "list X": the dimension asked about
             Span askedSpan = null;
             int which = indexOf("which", "what", "whose", "who");
-            if (which >= 0) {
+            // "least common industry among churned customers": asked for without "which"
+            boolean commonFirst = which < 0 && isWord(0, "most", "least") && isWord(1, "common", "frequent", "usual");
+            if (which >= 0 || commonFirst) {
                 // "which region …", "what were our best selling products …"
                 int at = which + 1;
                 while (at < tokens.size()
@@ -1742,7 +1765,11 @@ final class Planner {
                 }
                 Span span = spanAfter(at, 0);
                 // "what was the largest single order" asks for a value, "which order …" for the order
-                boolean rowValue = span != null && word(which).equals("what") && at > which + 1 && perRow(table, span);
+                boolean rowValue = span != null
+                        && which >= 0
+                        && word(which).equals("what")
+                        && at > which + 1
+                        && perRow(table, span);
                 if (span != null && span.isColumn() && !rowValue) {
                     ColumnInfo column = column(span, ColumnRole.DIMENSION, ColumnRole.IDENTIFIER, ColumnRole.TEXT);
                     if (column.role() != ColumnRole.MEASURE && column.role() != ColumnRole.TIME) {
@@ -3089,6 +3116,13 @@ final class Planner {
                 superAsc = true;
                 superDesc = false;
             }
+            if (has("best", "worst") && metric != null && costLike(metric) && !has(DIRECTION_WORDS)) {
+                // "the campaign with the worst CPA" has the highest cost per acquisition
+                superAsc = has("best");
+                superDesc = !superAsc;
+                plan.notes.add("'" + (superAsc ? "best" : "worst") + "' read as the "
+                        + (superAsc ? "lowest" : "highest") + " " + metric.name() + ": for a cost, lower is better.");
+            }
             if (!superDesc && !superAsc && hasSequence("which", "one")) {
                 // "of the two campaigns, which one had the lower CPC": a comparative picks one
                 superAsc = has(LESS) || has("cheaper", "worse");
@@ -3897,12 +3931,14 @@ final class Planner {
                     continue;
                 }
                 int j = i + 1;
+                // past grouping columns and values qualifying the noun ("top churn reasons")
                 for (Span span = spanAt(j);
                         span != null
-                                && span.isColumn()
-                                && column(span, ColumnRole.DIMENSION, ColumnRole.IDENTIFIER)
-                                                .role()
-                                        != ColumnRole.MEASURE;
+                                && (span.isValue()
+                                        || span.isColumn()
+                                                && column(span, ColumnRole.DIMENSION, ColumnRole.IDENTIFIER)
+                                                                .role()
+                                                        != ColumnRole.MEASURE);
                         span = spanAt(j)) {
                     j = span.to();
                 }

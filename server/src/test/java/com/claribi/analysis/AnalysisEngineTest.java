@@ -757,6 +757,33 @@ class AnalysisEngineTest {
     }
 
     @Test
+    void theWorstCostPerResultIsTheHighestAndTheLeastCommonValueIsTheRarest() throws SQLException {
+        String cpa = "SELECT campaign FROM ad_performance WHERE year(date) = 2025 GROUP BY campaign"
+                + " ORDER BY SUM(spend) / SUM(conversions) ";
+        AnalysisOutcome worst = ask("which campaign has the worst cpa last yr");
+        assertThat(worst.answer().result().value()).isEqualTo(scalar(cpa + "DESC LIMIT 1"));
+        assertThat(worst.answer().notes()).contains("'worst' read as the highest CPA: for a cost, lower is better.");
+        assertThat(ask("which campaign has the best cpa in 2025")
+                        .answer()
+                        .result()
+                        .value())
+                .isEqualTo(scalar(cpa + "ASC LIMIT 1"));
+        assertThat(ask("least common industry among churned customers")
+                        .answer()
+                        .result()
+                        .value())
+                .isEqualTo(scalar("SELECT industry FROM subscriptions WHERE status = 'churned' GROUP BY industry"
+                        + " ORDER BY COUNT(*) ASC LIMIT 1"));
+    }
+
+    @Test
+    void aRankingOfSomethingTheDataLacksIsRefusedEvenAfterAKnownValue() {
+        AnalysisOutcome outcome = ask("top churn reasons last qtr");
+        assertThat(outcome).isInstanceOf(AnalysisOutcome.Unanswerable.class);
+        assertThat(outcome.answer().text()).contains("nothing matching 'reasons'");
+    }
+
+    @Test
     void aSlipInALongWordOfADerivedPhraseAndAPluralRateStillNameTheMetric() throws SQLException {
         assertThat(((Number) ask("total invetory value for the kitchen category")
                                 .answer()
