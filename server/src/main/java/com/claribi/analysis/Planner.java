@@ -2099,9 +2099,7 @@ final class Planner {
             if (metric == null && !countCue && customerSpending() && defaultMeasure(table) != null) {
                 // "who spent the most on Nova Cameras": what buyers spend is the table's money measure;
                 // "which campaigns spent more than 100,000": a table's own spend column
-                ColumnInfo money = has("spent") && conceptColumn(table, "spend") != null
-                        ? conceptColumn(table, "spend")
-                        : defaultMeasure(table);
+                ColumnInfo money = spentColumn(table);
                 metric = Metric.total(money);
                 plan.notes.add("'" + (has("spent") ? "spent" : "paid") + "' read as " + money.name() + ".");
             }
@@ -2556,12 +2554,16 @@ final class Planner {
                 return Metric.rows(word(numeric.to()));
             }
             if (customerSpending() && defaultMeasure(table) != null) {
-                return Metric.total(
-                        has("spent") && conceptColumn(table, "spend") != null
-                                ? conceptColumn(table, "spend")
-                                : defaultMeasure(table));
+                return Metric.total(spentColumn(table));
             }
             return null;
+        }
+
+        /** What "spent" / "paid" reads: a table's own spend column, else its main money measure. */
+        private ColumnInfo spentColumn(TableSchema table) {
+            return has("spent") && conceptColumn(table, "spend") != null
+                    ? conceptColumn(table, "spend")
+                    : defaultMeasure(table);
         }
 
         /** Whether the span names the table's row entity (a unique key or the table's own noun). */
