@@ -2811,6 +2811,19 @@ final class Planner {
                         // "inventory value (price times stock)", where an aside explains the phrase)
                         continue;
                     }
+                    Map<Integer, String> slips = new LinkedHashMap<>();
+                    for (int k = 0; k < words.size(); k++) {
+                        int index = k == words.size() - 1 ? lastWord : at + k;
+                        if (!word(index).equals(words.get(k))
+                                && !tokens.get(index).stem().equals(Text.stem(words.get(k)))) {
+                            slips.put(index, words.get(k));
+                        }
+                    }
+                    if (slips.keySet().stream()
+                            .anyMatch(k -> spanAt(k) != null && spanAt(k).isValue())) {
+                        // "revenue of Profix": a value of the data, not a slip of "profit"
+                        continue;
+                    }
                     // a real column with that name wins over deriving it
                     boolean column = table.columns().stream()
                             .anyMatch(c -> Lexicon.stemPhrase(c.name().replace('_', ' '))
@@ -2832,6 +2845,7 @@ final class Planner {
                         // "conversion rate (conversions per click)": the aside only explains the phrase
                         consume(lastWord + 1, asides.get(lastWord + 1));
                     }
+                    slips.forEach((k, meant) -> plan.notes.add("Read '" + word(k) + "' as '" + meant + "'."));
                     plan.notes.add(candidate.name() + " computed as " + formula(metric) + ".");
                     return metric;
                 }

@@ -794,6 +794,17 @@ class AnalysisEngineTest {
                         ((Number) scalar("SELECT SUM(price * stock_quantity) FROM products WHERE category = 'Kitchen'"))
                                 .doubleValue(),
                         org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(ask("total invetory value for the kitchen category").answer().notes())
+                .contains("Read 'invetory' as 'inventory'.");
+        // a value of the data one letter from a derived word is the value, not a slip
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE brand_sales AS SELECT * FROM (VALUES ('Profix', 100.0, 60.0),"
+                    + " ('Marlin', 50.0, 45.0)) t(brand, revenue, cost)");
+        }
+        TableSchema brands = AnalysisEngine.describe(connection, "brand_sales", "ds_brands", "Brand sales");
+        AnalysisOutcome profix = ENGINE.analyze(connection, "revenue of Profix", List.of(brands));
+        assertThat(profix.answer().result().value()).isEqualTo(100.0);
+        assertThat(profix.answer().text()).startsWith("Total revenue");
         AnalysisOutcome rates = ask("Is Enterprise churning less than Basic? Compare the churn rates");
         assertThat(rates.answer().result().value())
                 .isEqualTo(scalar("SELECT AVG(CASE WHEN status = 'churned' THEN 1.0 ELSE 0 END) FILTER (WHERE plan ="
