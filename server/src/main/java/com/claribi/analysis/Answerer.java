@@ -149,6 +149,11 @@ final class Answerer {
     }
 
     private Interpretation interpretation(List<String> dimensions) {
+        return interpretation(dimensions, plan.metric.aggregation());
+    }
+
+    /** The interpretation, with {@code aggregation} naming what was computed ("range", "count_groups"). */
+    private Interpretation interpretation(List<String> dimensions, String aggregation) {
         List<AnalysisPayload.Filter> filters = new ArrayList<>();
         for (Condition condition : plan.filters) {
             filters.add(new AnalysisPayload.Filter(
@@ -168,7 +173,7 @@ final class Answerer {
                         plan.window.start().toString(), plan.window.end().toString(), plan.window.label());
         String metricName =
                 plan.metric.expr() instanceof Metric.Agg agg ? agg.column().name() : plan.metric.name();
-        return new Interpretation(metricName, plan.metric.aggregation(), dimensions, filters, range);
+        return new Interpretation(metricName, aggregation, dimensions, filters, range);
     }
 
     private List<String> dimensionNames() {
@@ -311,7 +316,7 @@ final class Answerer {
                 new Headline(label, count, String.valueOf(count), "count"),
                 new Table(List.of(new Column(noun, "number")), List.of(listOf(count))),
                 null,
-                interpretation(dimensionNames()),
+                interpretation(dimensionNames(), "count_groups"),
                 notes);
     }
 
@@ -349,14 +354,13 @@ final class Answerer {
                     + ", " + (date ? "latest " : "highest ") + format(row.get(1)) + ".";
             headline = new Headline(label, span, span, date ? null : Format.unit(plan.metric.unit()));
         }
-        Interpretation shown = interpretation(List.of());
         return new Answer(
                 text,
                 new Result("table", null),
                 headline,
                 answerTable,
                 null,
-                new Interpretation(shown.metric(), "range", shown.dimensions(), shown.filters(), shown.timeRange()),
+                interpretation(List.of(), "range"),
                 notes);
     }
 

@@ -687,6 +687,7 @@ class AnalysisEngineTest {
                         + " AND year(order_date) = 2025 GROUP BY customer_name HAVING COUNT(*) > 5)"));
         assertThat(orders.answer().text())
                 .startsWith(orders.answer().result().value() + " customers had more than 5" + " orders");
+        assertThat(orders.answer().interpretation().aggregation()).isEqualTo("count_groups");
         AnalysisOutcome spent = ask("How many customers spent more than 10000 in 2025?");
         assertThat(spent.answer().result().value())
                 .isEqualTo(count("SELECT COUNT(*) FROM (SELECT customer_name FROM sales_orders WHERE year(order_date)"
