@@ -469,10 +469,6 @@ final class Planner {
             "shrank",
             "shrunk");
 
-    /** Words that say which end of a ranking is asked for, whatever the metric is. */
-    private static final Set<String> DIRECTION_WORDS =
-            Set.of("highest", "lowest", "most", "least", "top", "bottom", "largest", "smallest", "biggest", "cheapest");
-
     /** A metric where less is better: a cost per result, a cost, a churn rate. */
     private static boolean costLike(Metric metric) {
         return Text.words(metric.name()).stream()
@@ -3132,8 +3128,12 @@ final class Planner {
                 superAsc = true;
                 superDesc = false;
             }
-            if (has("best", "worst") && metric != null && costLike(metric) && !has(DIRECTION_WORDS)) {
-                // "the campaign with the worst CPA" has the highest cost per acquisition
+            if (has("best", "worst")
+                    && metric != null
+                    && costLike(metric)
+                    && tokens.stream().noneMatch(t -> superlative(t.text()) && !isWord(t.index(), "best", "worst"))) {
+                // "the campaign with the worst CPA" has the highest cost per acquisition, unless
+                // another superlative says which end ("the highest CPA")
                 superAsc = has("best");
                 superDesc = !superAsc;
                 plan.notes.add("'" + (superAsc ? "best" : "worst") + "' read as the "
