@@ -625,7 +625,8 @@ final class Answerer {
                 String lead = plan.dimensions.size() == 1
                         ? leader.toString()
                         : firstRow.subList(0, plan.dimensions.size()).toString();
-                String text = Format.capitalize(metricLabel()) + " by " + byText + scope() + ": " + lead + " led with "
+                String text = Format.capitalize(metricLabel()) + " by " + byText + scope() + ": " + lead
+                        + (plan.ascending ? " was lowest with " : " led with ")
                         + format(leaderValue)
                         + (total != null && total != 0 && leaderValue instanceof Number n
                                 ? " (" + Format.percent(n.doubleValue() / total) + " of " + format(total) + ")"

@@ -31,7 +31,7 @@ final class Lexicon {
     static final List<List<String>> SYNONYMS = List.of(
             List.of("revenue", "rev", "sales", "amount", "turnover", "income", "gmv", "takings", "earnings", "sale"),
             List.of("cost", "costs", "expense", "expenses", "cogs", "spending", "expenditure"),
-            List.of("spend", "spending", "spent", "budget", "ad spend"),
+            List.of("spend", "spending", "spent", "budget", "ad spend", "pay", "paying", "paid"),
             List.of("quantity", "qty", "unit", "units", "unit sold", "units sold", "volume", "items", "pieces"),
             List.of("customer", "client", "account", "buyer", "purchaser", "company", "subscriber", "spender"),
             List.of("product", "item", "article", "good", "merchandise"),

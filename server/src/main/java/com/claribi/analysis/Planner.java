@@ -402,12 +402,14 @@ final class Planner {
      * question — unless it asks "if" or "whether" ("can you tell me if EMEA grew").
      */
     private boolean request() {
-        return isWord(0, "can", "could", "would", "will") && isWord(1, "you", "u", "i", "we") && !has("if", "whether");
+        return isWord(start, "can", "could", "would", "will")
+                && isWord(start + 1, "you", "u", "i", "we")
+                && !has("if", "whether");
     }
 
     /** "Can you tell me if EMEA grew", "check whether we spent more on Google": a yes/no question. */
     private boolean askedIf() {
-        for (int i = 1; i < Math.min(tokens.size(), 6); i++) {
+        for (int i = start + 1; i < Math.min(tokens.size(), start + 6); i++) {
             if (isWord(i, "if", "whether") && isWord(i - 1, "me", "know", "check", "see", "tell", "us")) {
                 return true;
             }
@@ -530,6 +532,39 @@ final class Planner {
     /** "average X per <column>" with more values than this is one average, not a breakdown. */
     private static final int PER_ENTITY_MIN_VALUES = 20;
 
+    /** Verbs that only say rows came to exist: "orders placed", "customers acquired". */
+    private static final Set<String> EXISTENCE_VERBS = Set.of(
+            "placed",
+            "ordered",
+            "purchased",
+            "bought",
+            "signed",
+            "joined",
+            "registered",
+            "subscribed",
+            "created",
+            "added",
+            "made",
+            "recorded",
+            "logged",
+            "received",
+            "booked",
+            "acquired",
+            "onboarded",
+            "started",
+            "opened",
+            "listed",
+            "stocked",
+            "launched",
+            "generated",
+            "processed",
+            "submitted",
+            "captured",
+            "counted",
+            "included",
+            "stored",
+            "tracked");
+
     private static final Set<String> ROW_NOUNS = Set.of(
             "row",
             "record",
@@ -569,7 +604,43 @@ final class Planner {
         }
         this.consumed = new boolean[tokens.size()];
         this.today = today;
+        Matcher possessive = POSSESSIVE.matcher(question);
+        while (possessive.find()) {
+            possessives.add(
+                    Text.tokenize(question.substring(0, possessive.end())).size() - 1);
+        }
+        this.sentenceOf = new int[tokens.size()];
+        Matcher end = SENTENCE_END.matcher(question);
+        int leadIn = 0;
+        while (end.find()) {
+            int next = Text.tokenize(question.substring(0, end.start())).size();
+            for (int i = next; i < tokens.size(); i++) {
+                sentenceOf[i]++;
+            }
+            if (end.group().equals(":") && leadIn == 0 && next < tokens.size()) {
+                leadIn = next;
+            }
+        }
+        this.start = leadIn;
     }
+
+    /**
+     * Where the question itself starts: after a lead-in ending in a colon ("sanity check before
+     * Monday: did Meta get more clicks …"), else 0.
+     */
+    private final int start;
+
+    /** A word's possessive ending: "Monday's sync". */
+    private static final Pattern POSSESSIVE = Pattern.compile("\\b\\p{L}+['’]s\\b");
+
+    /** A full stop, question mark, exclamation mark or colon before a space or the end, not after "vs". */
+    private static final Pattern SENTENCE_END = Pattern.compile("(?<!\\bvs|\\be\\.g|\\bi\\.e|\\betc)[.?!:](?=\\s|$)");
+
+    /** The tokens written with a possessive "'s". */
+    private final Set<Integer> possessives = new HashSet<>();
+
+    /** Each token's sentence, counted from 0: "…for Q3 2025? finance wants it" has two. */
+    private final int[] sentenceOf;
 
     private List<Token> grammarWords(List<Token> tokens) {
         List<Token> result = new ArrayList<>(tokens);
@@ -1074,7 +1145,9 @@ final class Planner {
             // "revenue on Mondays": a weekday name is a value of that grouping
             String day = Text.stem(token.text());
             int at = token.index();
-            if (!consumed[at] && mentions.stream().noneMatch(m -> m.from() <= at && at < m.to())) {
+            // "for Monday's sync", "before Monday": when something is due, not a day of the data
+            boolean deadline = possessives.contains(at) || isWord(at - 1, "before", "by", "until", "till", "after");
+            if (!consumed[at] && !deadline && mentions.stream().noneMatch(m -> m.from() <= at && at < m.to())) {
                 Plan.WEEKDAY.values().stream()
                         .filter(name -> name.toLowerCase(Locale.ROOT).equals(day))
                         .findFirst()
@@ -1310,7 +1383,11 @@ final class Planner {
             for (Mention mention : entry.getValue()) {
                 boolean covered =
                         chosenMentions.stream().anyMatch(m -> m.from() < mention.to() && mention.from() < m.to());
-                if (mention.kind() == MatchKind.VALUE && mention.score() >= 0.99 && !covered) {
+                // "…ad spend for Q3 2025? finance wants it": a sentence that names nothing of the
+                // chosen table is talk around the question
+                boolean aside =
+                        chosenMentions.stream().noneMatch(m -> sentenceOf[m.from()] == sentenceOf[mention.from()]);
+                if (mention.kind() == MatchKind.VALUE && mention.score() >= 0.99 && !covered && !aside) {
                     String words = String.join(
                             " ",
                             tokens.subList(mention.from(), mention.to()).stream()
@@ -1367,6 +1444,64 @@ final class Planner {
         private boolean whatSold;
         /** A yes/no threshold written with a percent sign ("above 4%"). */
         private boolean thresholdInPercent;
+
+        /**
+         * The sort order a question asks for ("from lowest to highest": true, "in descending order":
+         * false), or null; the superlatives that said it are added to {@code sortWords}.
+         */
+        private Boolean sortOrder(Set<Integer> sortWords) {
+            if (has("ascending", "descending")) {
+                return has("ascending");
+            }
+            for (int to = 1; to < tokens.size(); to++) {
+                if (!isWord(to, "to")) {
+                    continue;
+                }
+                int from = isWord(to - 1, "the") ? to - 2 : to - 1;
+                int until = isWord(to + 1, "the") ? to + 2 : to + 1;
+                if (from >= 0
+                        && superlative(word(from))
+                        && superlative(word(until))
+                        && SUPERLATIVE_ASC.contains(word(from)) != SUPERLATIVE_ASC.contains(word(until))) {
+                    sortWords.add(from);
+                    sortWords.add(until);
+                    return SUPERLATIVE_ASC.contains(word(from));
+                }
+            }
+            return null;
+        }
+
+        /** Whether tokens [from, to) only name {@code metric}'s columns, joined by arithmetic words. */
+        private boolean explains(int from, int to, Metric metric) {
+            for (int k = from; k < Math.min(to, tokens.size()); k++) {
+                Span span = spanAt(k);
+                boolean ownColumn = span != null
+                        && span.candidates().stream()
+                                .anyMatch(m -> m.kind() == MatchKind.COLUMN
+                                        && metric.columns().contains(m.column()));
+                if (!ownColumn && !isWord(k, "per", "divided", "by", "over", "times", "x", "minus", "the", "total")) {
+                    return false;
+                }
+            }
+            return to > from;
+        }
+
+        /** "the highest revenue of any region": the value of the leading group is asked. */
+        private boolean bestOfAny;
+
+        /** Whether "of / for / in any &lt;column&gt;" at {@code i} groups by it under a superlative. */
+        private boolean bestOfAny(int i) {
+            Span span = spanAt(i + 2);
+            boolean cue = isWord(i, "of", "for", "in")
+                    && isWord(i + 1, "any")
+                    && span != null
+                    && span.isColumn()
+                    && tokens.stream().anyMatch(t -> superlative(t.text()))
+                    // "the best month for any region" asks for a month
+                    && tokens.stream().noneMatch(t -> superlative(t.text()) && grainOf(word(t.index() + 1)) != null);
+            bestOfAny |= cue;
+            return cue;
+        }
 
         private boolean countCue() {
             return hasSequence("how", "many")
@@ -1487,7 +1622,7 @@ final class Planner {
 
         Outcome build() {
             TableSchema table = plan.table;
-            boolean yesNo = (AUXILIARIES.contains(word(0)) || word(0).equals("any") || askedIf())
+            boolean yesNo = (AUXILIARIES.contains(word(start)) || word(start).equals("any") || askedIf())
                     && !hasSequence("how", "much")
                     && !has("which", "what")
                     && !request();
@@ -1627,7 +1762,8 @@ final class Planner {
                 boolean overAll = isWord(i + 1, "all") && isWord(i, "across", "for", "over");
                 boolean cue = !overAll
                         && (GROUP_CUES.contains(word(i)) && !consumed[i]
-                                || (word(i).equals("for") && isWord(i + 1, "each", "every")));
+                                || (word(i).equals("for") && isWord(i + 1, "each", "every"))
+                                || bestOfAny(i));
                 // "top regions by number of orders": what is counted, not a breakdown
                 int counted = isWord(i + 1, "the") ? i + 2 : i + 1;
                 if (!cue || (word(i).equals("by") && isWord(counted, "number", "count") && isWord(counted + 1, "of"))) {
@@ -1742,7 +1878,8 @@ final class Planner {
             Span askedSpan = null;
             int which = indexOf("which", "what", "whose", "who");
             // "least common industry among churned customers": asked for without "which"
-            boolean commonFirst = which < 0 && isWord(0, "most", "least") && isWord(1, "common", "frequent", "usual");
+            boolean commonFirst =
+                    which < 0 && isWord(start, "most", "least") && isWord(start + 1, "common", "frequent", "usual");
             if (which >= 0 || commonFirst) {
                 // "which region …", "what were our best selling products …"
                 int at = which + 1;
@@ -2328,7 +2465,9 @@ final class Planner {
             } else if (askedSpan != null) {
                 used.add(askedSpan);
             }
-            if (plan.dimensions.isEmpty() && isWord(0, "what", "whats") && SELLING_VERBS.contains(word(1))) {
+            if (plan.dimensions.isEmpty()
+                    && isWord(start, "what", "whats")
+                    && SELLING_VERBS.contains(word(start + 1))) {
                 // "what sold the most last quarter": the thing sold, the table's product column
                 table.columns().stream()
                         .filter(c -> c.role() == ColumnRole.DIMENSION
@@ -2397,12 +2536,12 @@ final class Planner {
          */
         private boolean valueOfLeaderAsked(Span askedSpan) {
             int at;
-            if (isWord(0, "what")) {
+            if (isWord(start, "what")) {
                 at = 1;
                 while (isWord(at, "is", "was", "are", "were", "the", "our", "its")) {
                     at++;
                 }
-            } else if (isWord(0, "how") && isWord(1, "much")) {
+            } else if (isWord(start, "how") && isWord(start + 1, "much")) {
                 at = 2;
             } else {
                 return false;
@@ -2631,7 +2770,7 @@ final class Planner {
          * time phrase ("last month") does not count.
          */
         private int askedDateWord() {
-            boolean asksDate = word(0).equals("when")
+            boolean asksDate = word(start).equals("when")
                     || spans.stream()
                             .anyMatch(span -> span.isColumn()
                                     && column(span, ColumnRole.TIME).role() == ColumnRole.TIME);
@@ -2841,6 +2980,13 @@ final class Planner {
                         // "conversion rate (conversions per click)": the aside only explains the phrase
                         consume(lastWord + 1, asides.get(lastWord + 1));
                     }
+                    // "the best conversion rate in 2025 (conversions per click)": further on, an aside
+                    // naming only the metric's own columns explains it too
+                    asides.forEach((from, to) -> {
+                        if (from < tokens.size() && !consumed[from] && explains(from, to, metric)) {
+                            consume(from, to);
+                        }
+                    });
                     slips.forEach((k, meant) -> plan.notes.add("Read '" + word(k) + "' as '" + meant + "'."));
                     plan.notes.add(candidate.name() + " computed as " + formula(metric) + ".");
                     return metric;
@@ -2954,7 +3100,21 @@ final class Planner {
             if (!windows.isEmpty()) {
                 plan.window = windows.getFirst();
             }
-            if (windows.size() >= 2) {
+            if (windows.size() == 2
+                    && (grain != null || trendCue)
+                    && isWord(phrases.get(0).to(), "and")
+                    && phrases.get(1).from() - phrases.get(0).to() <= 2
+                    && windows.get(0).unit() == windows.get(1).unit()
+                    && windows.get(0).end().isBefore(windows.get(1).start())
+                    && (grain == null
+                            || unitRank(windows.get(0).unit()) > unitRank(Window.Unit.valueOf(grain.name())))) {
+                // "quarterly revenue for 2024 and 2025": one trend across both, not two totals
+                Window first = windows.get(0);
+                Window last = windows.get(1);
+                plan.window = new Window(
+                        first.start(), last.end(), first.label() + " to " + last.label(), Window.Unit.RANGE, null);
+                plan.notes.add("Read as one trend from " + first.label() + " to " + last.label() + ".");
+            } else if (windows.size() >= 2) {
                 Window first = windows.get(0);
                 Window second = windows.get(1);
                 TimePhrases.Found later = phrases.get(1);
@@ -2973,8 +3133,17 @@ final class Planner {
                             + second.unit().name().toLowerCase(java.util.Locale.ROOT) + " earlier, " + second.label()
                             + ".");
                 }
+                if (isWord(phrases.get(0).to(), "and")
+                        && !phrases.get(0).relative()
+                        && !phrases.get(1).relative()
+                        && first.end().isBefore(second.start())) {
+                    // "revenue for 2024 and 2025": the change runs from the earlier to the later
+                    plan.window = second;
+                    second = first;
+                    plan.notes.add("Read as a comparison of the two periods, the later one first.");
+                }
                 // "in 2025 2025": the same period twice is one period, not a comparison
-                plan.compareWindow = second.equals(first) ? null : second;
+                plan.compareWindow = second.equals(plan.window) ? null : second;
             }
             if (overUnit != null) {
                 Window current = plan.window;
@@ -3107,7 +3276,14 @@ final class Planner {
                 int listIndex) {
             boolean superDesc = false;
             boolean superAsc = false;
+            // "ordered from the lowest to the highest", "in descending order": how to sort, not
+            // which end to pick
+            Set<Integer> sortWords = new HashSet<>();
+            Boolean sortAscending = topCount == null && !has("top", "bottom") ? sortOrder(sortWords) : null;
             for (int i = 0; i < tokens.size(); i++) {
+                if (sortWords.contains(i)) {
+                    continue;
+                }
                 if (SUPERLATIVE_DESC.contains(word(i))
                         && !(word(i).equals("top") && topCount == null && askedSpan == null)) {
                     superDesc = true;
@@ -3127,17 +3303,6 @@ final class Planner {
                 // "the least popular product": "least" turns the adjective around
                 superAsc = true;
                 superDesc = false;
-            }
-            if (has("best", "worst")
-                    && metric != null
-                    && costLike(metric)
-                    && tokens.stream().noneMatch(t -> superlative(t.text()) && !isWord(t.index(), "best", "worst"))) {
-                // "the campaign with the worst CPA" has the highest cost per acquisition, unless
-                // another superlative says which end ("the highest CPA")
-                superAsc = has("best");
-                superDesc = !superAsc;
-                plan.notes.add("'" + (superAsc ? "best" : "worst") + "' read as the "
-                        + (superAsc ? "lowest" : "highest") + " " + metric.name() + ": for a cost, lower is better.");
             }
             if (!superDesc && !superAsc && hasSequence("which", "one")) {
                 // "of the two campaigns, which one had the lower CPC": a comparative picks one
@@ -3183,11 +3348,23 @@ final class Planner {
                     shareCue = false;
                 }
             }
+            if (has("best", "worst")
+                    && metric != null
+                    && costLike(metric)
+                    && tokens.stream().noneMatch(t -> superlative(t.text()) && !isWord(t.index(), "best", "worst"))) {
+                // "the campaign with the worst CPA" has the highest cost per acquisition (and the worst
+                // churn rate the highest churn, so this follows the rates built above), unless
+                // another superlative says which end ("the highest CPA")
+                superAsc = has("best");
+                superDesc = !superAsc;
+                plan.notes.add("'" + (superAsc ? "best" : "worst") + "' read as the "
+                        + (superAsc ? "lowest" : "highest") + " " + metric.name() + ": lower is better.");
+            }
             boolean compareCue = plan.compareWindow != null || overUnit != null;
             boolean comparative = has(
                     "more", "higher", "greater", "larger", "bigger", "exceed", "outsell", "outsold", "beat", "less",
                     "lower", "fewer", "smaller", "than");
-            plan.ascending = superAsc && !superDesc;
+            plan.ascending = sortAscending != null ? sortAscending : superAsc && !superDesc;
             if (metric == null
                     && has("average", "avg", "mean", "median", "typical")
                     && !countCue()
@@ -3283,7 +3460,7 @@ final class Planner {
                 plan.threshold = plan.threshold / 100.0;
                 plan.notes.removeIf(note -> note.startsWith("The condition '") && note.contains("%' was applied to"));
             }
-            if ((!yesNo && unclear(table)) || unknownRanking(table)) {
+            if ((!yesNo && unclear(table)) || unknownRanking(table) || unknownEvent(table)) {
                 return refuseUnknown(table);
             }
             int which = indexOf("which");
@@ -3297,8 +3474,8 @@ final class Planner {
                 }
             }
             int asked = -1;
-            if (isWord(0, "what", "whats")) {
-                asked = isWord(1, "is", "was", "are", "were", "s") ? 2 : 1;
+            if (isWord(start, "what", "whats")) {
+                asked = isWord(start + 1, "is", "was", "are", "were", "s") ? 2 : 1;
                 asked += isWord(asked, "the", "our") ? 1 : 0;
                 asked += isWord(asked, "busiest", "quietest") ? 1 : 0;
                 // "what was the earliest order date": the date word qualifies what is asked
@@ -3510,6 +3687,18 @@ final class Planner {
                 plan.intent = Intent.WHICH;
                 plan.limit = 1;
                 plan.ascending = has("cheapest");
+                return new Planned(plan);
+            }
+            if (bestOfAny
+                    && askedSpan == null
+                    && grain == null
+                    && plan.dimensions.size() == 1
+                    && (superDesc || superAsc)
+                    && plan.having.isEmpty()) {
+                // "the highest revenue of any region": the leading group's value
+                plan.intent = Intent.WHICH;
+                plan.limit = 1;
+                plan.valueAsked = true;
                 return new Planned(plan);
             }
             if (!plan.dimensions.isEmpty()
@@ -3908,7 +4097,9 @@ final class Planner {
             List<String> unknown = new ArrayList<>();
             Set<String> nameWords = tableWords(table);
             for (Token token : tokens) {
-                if (!consumed[token.index()]
+                // a lead-in ("for the board deck: …") may name values, but its other words are talk
+                if (token.index() >= start
+                        && !consumed[token.index()]
                         && token.kind() == Kind.WORD
                         && !STOP_WORDS.contains(token.text())
                         && spanAt(token.index()) == null
@@ -3963,6 +4154,33 @@ final class Planner {
                         && spanAt(j + 1) == null // "the largest single order": a word before a known noun qualifies it
                         && unknown.contains(w)
                         && !w.matches(".*(ing|ed|able|ible|ive|ful|ous|ent|ant|ic|al|ar|er|ers|ly)")) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /**
+         * "the number of subscriptions cancelled in December", "how many orders were returned": what
+         * happened to the counted rows is a word the data does not know, so counting them all would
+         * answer another question. Verbs that only say the rows exist ("orders placed", "customers
+         * who signed up") are not conditions.
+         */
+        private boolean unknownEvent(TableSchema table) {
+            if (!countCue() && !has("count")) {
+                return false;
+            }
+            List<String> unknown = unknownWords(table);
+            Set<String> names = tableWords(table);
+            for (int i = 1; i < tokens.size(); i++) {
+                int noun = isWord(i - 1, "were", "was", "got", "been", "being") ? i - 2 : i - 1;
+                String stem = noun >= 0 ? tokens.get(noun).stem() : "";
+                if (word(i).endsWith("ed")
+                        && unknown.contains(word(i))
+                        && !EXISTENCE_VERBS.contains(word(i))
+                        && (ROW_NOUNS.contains(stem)
+                                || names.contains(stem)
+                                || (spanAt(noun) != null && spanAt(noun).isColumn()))) {
                     return true;
                 }
             }

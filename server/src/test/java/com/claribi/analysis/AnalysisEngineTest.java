@@ -758,17 +758,25 @@ class AnalysisEngineTest {
     }
 
     @Test
-    void theWorstCostPerResultIsTheHighestAndTheLeastCommonValueIsTheRarest() throws SQLException {
+    void theWorstCostPerResultOrChurnRateIsTheHighestAndTheLeastCommonValueIsTheRarest() throws SQLException {
         String cpa = "SELECT campaign FROM ad_performance WHERE year(date) = 2025 GROUP BY campaign"
                 + " ORDER BY SUM(spend) / SUM(conversions) ";
         AnalysisOutcome worst = ask("which campaign has the worst cpa last yr");
         assertThat(worst.answer().result().value()).isEqualTo(scalar(cpa + "DESC LIMIT 1"));
-        assertThat(worst.answer().notes()).contains("'worst' read as the highest CPA: for a cost, lower is better.");
+        assertThat(worst.answer().notes()).contains("'worst' read as the highest CPA: lower is better.");
         assertThat(ask("which campaign has the best cpa in 2025")
                         .answer()
                         .result()
                         .value())
                 .isEqualTo(scalar(cpa + "ASC LIMIT 1"));
+        // a churn rate is built from the value "churned": the worst is the highest all the same
+        String churn = "SELECT plan FROM subscriptions GROUP BY plan ORDER BY AVG(CASE WHEN status = 'churned'"
+                + " THEN 1.0 ELSE 0 END) ";
+        AnalysisOutcome worstChurn = ask("which plan has the worst churn rate");
+        assertThat(worstChurn.answer().result().value()).isEqualTo(scalar(churn + "DESC LIMIT 1"));
+        assertThat(worstChurn.answer().notes()).contains("'worst' read as the highest churn rate: lower is better.");
+        assertThat(ask("which plan has the best churn rate").answer().result().value())
+                .isEqualTo(scalar(churn + "ASC LIMIT 1"));
         assertThat(ask("least common industry among churned customers")
                         .answer()
                         .result()
@@ -915,6 +923,102 @@ class AnalysisEngineTest {
         assertThat(outcome.answer().interpretation().filters())
                 .extracting(AnalysisPayload.Filter::value)
                 .containsExactly("EMEA");
+    }
+
+    @Test
+    void theHighestValueOfAnyGroupIsTheLeadingGroupsValue() throws SQLException {
+        AnalysisOutcome outcome = ask("highest total revenue of any region");
+        assertThat(outcome.answer().result().value())
+                .isEqualTo(scalar("SELECT MAX(r) FROM (SELECT SUM(revenue) AS r FROM sales_orders GROUP BY region)"));
+        assertThat(outcome.answer().text()).contains("of any region").contains("North America");
+        // a superlative on a grain asks for that period, not the best group
+        assertThat(ask("what was the best month for any region")
+                        .answer()
+                        .result()
+                        .value())
+                .isEqualTo("July 2025");
+    }
+
+    @Test
+    void anAskedSortOrderSortsTheBreakdownWithoutPickingAnEnd() throws SQLException {
+        String cpa = "SELECT campaign FROM ad_performance WHERE year(date) = 2025 GROUP BY campaign"
+                + " ORDER BY SUM(spend) / SUM(conversions) ";
+        AnalysisOutcome ascending =
+                ask("The cost per acquisition of each campaign in 2025, ordered from the lowest to the highest");
+        assertThat(ascending.answer().table().rows())
+                .extracting(row -> row.getFirst())
+                .containsExactlyElementsOf(list(cpa + "ASC"));
+        assertThat(ascending.answer().text()).contains("was lowest with");
+        assertThat(ask("revenue by region in descending order").answer().table().rows())
+                .extracting(row -> row.getFirst())
+                .containsExactlyElementsOf(
+                        list("SELECT region FROM sales_orders GROUP BY region ORDER BY SUM(revenue) DESC"));
+    }
+
+    @Test
+    void whatWeArePayingIsTheSpendAndAnAsideNamingTheRatesColumnsOnlyExplainsIt() throws SQLException {
+        assertThat(ask("roughly how much are we paying per conversion on linkedin?")
+                        .answer()
+                        .result()
+                        .value())
+                .isEqualTo(
+                        scalar("SELECT SUM(spend) / SUM(conversions) FROM ad_performance WHERE platform = 'LinkedIn'"));
+        assertThat(ask("which campaign had the best conversion rate in 2025 (conversions per click)?")
+                        .answer()
+                        .result()
+                        .value())
+                .isEqualTo(scalar("SELECT campaign FROM ad_performance WHERE year(date) = 2025 GROUP BY campaign"
+                        + " ORDER BY SUM(conversions) / SUM(clicks) DESC LIMIT 1"));
+    }
+
+    @Test
+    void talkAroundTheQuestionNeitherFiltersNorRefusesIt() throws SQLException {
+        // a value of another table in a sentence that names nothing of this one
+        assertThat(ask("hey, can you pull our total ad spend for Q3 2025? finance wants it for Monday's sync")
+                        .answer()
+                        .result()
+                        .value())
+                .isEqualTo(scalar("SELECT SUM(spend) FROM ad_performance WHERE date BETWEEN DATE '2025-07-01'"
+                        + " AND DATE '2025-09-30'"));
+        // a weekday as a deadline, and a lead-in before a colon, before a yes/no question
+        AnalysisOutcome outcome =
+                ask("sanity check before Monday: did Meta get more clicks than TikTok in December 2025?");
+        assertThat(outcome.answer().result().type()).isEqualTo("boolean");
+        assertThat(outcome.answer().result().value())
+                .isEqualTo(scalar("SELECT SUM(clicks) FILTER (WHERE platform = 'Meta') > SUM(clicks) FILTER"
+                        + " (WHERE platform = 'TikTok') FROM ad_performance WHERE date BETWEEN DATE '2025-12-01'"
+                        + " AND DATE '2025-12-31'"));
+        assertThat(ask("For the board deck: what percentage of 2025 revenue did each region contribute?")
+                        .answer()
+                        .result()
+                        .type())
+                .isEqualTo("table");
+        // a weekday the question is about still filters
+        assertThat(ask("revenue on mondays").answer().result().value())
+                .isEqualTo(scalar("SELECT SUM(revenue) FROM sales_orders WHERE dayofweek(order_date) = 1"));
+    }
+
+    @Test
+    void twoPeriodsJoinedByAndAreOneTrendUnderAGrainAndCompareLaterFirstOtherwise() throws SQLException {
+        AnalysisOutcome trend = ask("quarterly revenue for APAC for 2024 and 2025");
+        assertThat(trend.answer().table().rows()).hasSize(8);
+        assertThat(trend.answer().table().rows().getLast().get(1))
+                .isEqualTo(scalar("SELECT SUM(revenue) FROM sales_orders WHERE region = 'APAC' AND order_date"
+                        + " BETWEEN DATE '2025-10-01' AND DATE '2025-12-31'"));
+        AnalysisOutcome compared = ask("revenue for 2024 and 2025");
+        assertThat(compared.answer().table().rows().getFirst().getFirst()).isEqualTo("2025");
+        assertThat(compared.answer().text()).contains("in 2025 against").contains(" up ");
+    }
+
+    @Test
+    void countingRowsBySomethingThatHappenedToThemTheDataDoesNotRecordIsRefused() {
+        AnalysisOutcome outcome = ask("The number of subscriptions cancelled in December?");
+        assertThat(outcome).isInstanceOf(AnalysisOutcome.Unanswerable.class);
+        assertThat(outcome.answer().text()).contains("nothing matching 'cancelled'");
+        assertThat(ask("how many orders were returned in 2025")).isInstanceOf(AnalysisOutcome.Unanswerable.class);
+        // verbs that only say the rows exist are not conditions
+        assertThat(ask("how many orders placed in 2025").answer().result().type())
+                .isEqualTo("number");
     }
 
     @Test
