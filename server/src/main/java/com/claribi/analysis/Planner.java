@@ -1471,6 +1471,44 @@ final class Planner {
             return null;
         }
 
+        /** Whether the rows' own noun stands before {@code i}: "products (that are) in stock". */
+        private boolean entityBefore(TableSchema table, int i) {
+            int j = i - 1;
+            while (isWord(j, "are", "is", "currently", "still", "that", "which")) {
+                j--;
+            }
+            if (j < 0) {
+                return false;
+            }
+            Span span = spanAt(j);
+            return tableWords(table).contains(tokens.get(j).stem())
+                    || ROW_NOUNS.contains(tokens.get(j).stem())
+                    || (span != null
+                            && span.isColumn()
+                            && column(span, ColumnRole.DIMENSION, ColumnRole.IDENTIFIER, ColumnRole.TEXT)
+                                            .role()
+                                    != ColumnRole.MEASURE);
+        }
+
+        /** "cheapest", "most expensive": the average price, else the total spend or cost; or null. */
+        private Metric expensive(TableSchema table) {
+            if (!has("cheapest", "expensive", "priciest")) {
+                return null;
+            }
+            ColumnInfo price = conceptColumn(table, "price");
+            if (price != null) {
+                return Metric.of("avg", price);
+            }
+            ColumnInfo spent = conceptColumn(table, "spend") != null
+                    ? conceptColumn(table, "spend")
+                    : conceptColumn(table, "cost");
+            if (spent == null) {
+                return null;
+            }
+            plan.notes.add("'expensive' read as the total of " + spent.name() + ".");
+            return Metric.of("sum", spent);
+        }
+
         /** Whether tokens [from, to) only name {@code metric}'s columns, joined by arithmetic words. */
         private boolean explains(int from, int to, Metric metric) {
             for (int k = from; k < Math.min(to, tokens.size()); k++) {
@@ -1676,6 +1714,10 @@ final class Planner {
                 } else if (isWord(i, "out") && isWord(i + 1, "of")) {
                     at = i + 2;
                     op = Op.EQ;
+                } else if (isWord(i, "in") && isWord(i + 1, "stock") && entityBefore(table, i)) {
+                    // "the cheapest product in stock": a condition on the products, not the stock's total
+                    at = spanAt(i) != null ? i : i + 1;
+                    op = Op.GT;
                 } else if (isWord(i, "without") || (having && isWord(i + 1, "no", "zero"))) {
                     at = isWord(i, "without") ? i + 1 : i + 2;
                     if (isWord(at, "a", "an", "any")) {
@@ -1696,7 +1738,10 @@ final class Planner {
                 ColumnInfo column = column(span, ColumnRole.MEASURE);
                 Double min = column.min() == null ? null : parseDouble(column.min());
                 // "above zero" for a measure some rows hold at zero; "zero" for any that cannot go below it
-                if (column.role() == ColumnRole.MEASURE && min != null && (op == Op.GT ? min == 0.0 : min >= 0.0)) {
+                boolean inStock = isWord(i, "in");
+                if (column.role() == ColumnRole.MEASURE
+                        && min != null
+                        && (op == Op.GT ? min == 0.0 || (inStock && min >= 0.0) : min >= 0.0)) {
                     plan.filters.add(new Condition(column, op, List.of(0.0)));
                     filterTargets.add(span);
                     used.add(span);
@@ -1930,7 +1975,11 @@ final class Planner {
                 int at = topIndex + 1;
                 while (at < tokens.size()
                         && spanAt(at) == null
-                        && (superlative(word(at)) || word(at).endsWith("ing"))) {
+                        && (superlative(word(at))
+                                || word(at).endsWith("ing")
+                                // "the top 5 most expensive kitchen products"
+                                || tokens.get(at).kind() == Kind.NUMBER
+                                || isWord(at, "expensive", "popular", "profitable"))) {
                     at++;
                 }
                 Span span = headNoun(spanAfter(at, 1));
@@ -2279,6 +2328,10 @@ final class Planner {
                 plan.notes.add("Ranked by " + metric.aggregation() + " of " + column.name() + ", the main measure of '"
                         + table.name() + "'.");
             }
+            if (metric == null && !countCue()) {
+                // "the top 5 most expensive kitchen products": ranked by price, not a count of products
+                metric = expensive(table);
+            }
             if (metric == null) {
                 for (Span span : spans) {
                     if (!used.contains(span)
@@ -2321,19 +2374,8 @@ final class Planner {
             if (metric == null && aggregationWord != null && aggregationWord.equals("count")) {
                 metric = Metric.rows(tableNoun(table));
             }
-            if (metric == null && (has("cheapest", "expensive", "priciest") || hasSequence("most", "expensive"))) {
-                ColumnInfo price = conceptColumn(table, "price");
-                if (price != null) {
-                    metric = Metric.of("avg", price);
-                } else {
-                    ColumnInfo spent = conceptColumn(table, "spend") != null
-                            ? conceptColumn(table, "spend")
-                            : conceptColumn(table, "cost");
-                    if (spent != null) {
-                        metric = Metric.of("sum", spent);
-                        plan.notes.add("'expensive' read as the total of " + spent.name() + ".");
-                    }
-                }
+            if (metric == null) {
+                metric = expensive(table);
             }
             if (metric == null
                     && !measureSpans.isEmpty()
@@ -2454,8 +2496,12 @@ final class Planner {
             }
             // 7. dimensions
             for (Span span : dimensionSpans) {
-                ColumnInfo column = column(span, ColumnRole.DIMENSION, ColumnRole.IDENTIFIER, ColumnRole.TEXT);
-                plan.dimensions.add(displayColumn(table, column));
+                ColumnInfo column = displayColumn(
+                        table, column(span, ColumnRole.DIMENSION, ColumnRole.IDENTIFIER, ColumnRole.TEXT));
+                if (!plan.dimensions.contains(column)) {
+                    // "by platform with each platform's share": one grouping named twice
+                    plan.dimensions.add(column);
+                }
                 used.add(span);
             }
             if (askedSpan != null && plan.dimensions.isEmpty()) {
@@ -2728,7 +2774,12 @@ final class Planner {
          * plans still is one).
          */
         private boolean perEntity(Span span) {
-            if (!has("average", "avg", "mean", "typical")) {
+            // "what was our revenue per customer": one number asked of a singular "per", like an average
+            boolean oneNumber = isWord(start, "what", "whats")
+                    && isWord(start + 1, "is", "was", "s")
+                    && isSingular(span)
+                    && !has("each", "every", "show", "list", "breakdown", "break", "split");
+            if (!has("average", "avg", "mean", "typical") && !oneNumber) {
                 return false;
             }
             ColumnInfo column = column(span, ColumnRole.DIMENSION, ColumnRole.IDENTIFIER);
@@ -3043,32 +3094,20 @@ final class Planner {
             LocalDate dataStart = parseDate(plan.timeColumn.min());
             LocalDate dataEnd = parseDate(plan.timeColumn.max());
             List<TimePhrases.Found> phrases = new ArrayList<>(timePhrases);
-            boolean changeCue = has(
-                    "growth",
-                    "grow",
-                    "grew",
-                    "grown",
-                    "change",
-                    "changed",
-                    "changes",
-                    "increase",
-                    "increased",
-                    "decrease",
-                    "decreased",
-                    "difference",
-                    "differ",
-                    "compare",
-                    "compared",
-                    "evolve",
-                    "evolved",
-                    "rise",
-                    "rose",
-                    "fall",
-                    "fell",
-                    "drop",
-                    "dropped",
-                    "declined",
-                    "decline");
+            boolean changeCue = has(RISE)
+                    || has(FALL)
+                    || has(
+                            "growth",
+                            "change",
+                            "changed",
+                            "changes",
+                            "difference",
+                            "differ",
+                            "compare",
+                            "compared",
+                            "evolve",
+                            "evolved");
+            phrases = inEachYear(phrases);
             if (changeCue
                     && phrases.size() == 1
                     && phrases.getFirst().parts().size() == 2
@@ -3183,6 +3222,57 @@ final class Planner {
                 }
             }
             return null;
+        }
+
+        /**
+         * "Q4 revenue in 2024", "Q4 revenue 2025 vs 2024", "how did December revenue grow from 2024
+         * to 2025": a month, quarter or half named without a year is taken in each year the question
+         * names (a range of years is read later first), instead of its latest occurrence beside whole
+         * years.
+         */
+        private List<TimePhrases.Found> inEachYear(List<TimePhrases.Found> phrases) {
+            List<TimePhrases.Found> bare = phrases.stream()
+                    .filter(f -> f.relative()
+                            && f.to() - f.from() == 1
+                            && Set.of(Window.Unit.MONTH, Window.Unit.QUARTER, Window.Unit.HALF)
+                                    .contains(f.resolve().apply(today).unit()))
+                    .toList();
+            if (bare.size() != 1) {
+                return phrases;
+            }
+            List<TimePhrases.Found> years = new ArrayList<>();
+            for (TimePhrases.Found found : phrases) {
+                if (found != bare.getFirst()) {
+                    years.addAll(
+                            found.parts().isEmpty()
+                                    ? List.of(found)
+                                    : found.parts().reversed());
+                }
+            }
+            if (years.isEmpty()
+                    || years.stream()
+                            .anyMatch(f ->
+                                    f.relative() || f.resolve().apply(today).unit() != Window.Unit.YEAR)) {
+                return phrases;
+            }
+            Window period = bare.getFirst().resolve().apply(today);
+            List<TimePhrases.Found> each = new ArrayList<>();
+            List<String> labels = new ArrayList<>();
+            for (TimePhrases.Found year : years) {
+                int offset = year.resolve().apply(today).start().getYear()
+                        - period.start().getYear();
+                Window inYear = TimePhrases.labelled(
+                        period.start().plusYears(offset),
+                        period.end().plusDays(1).plusYears(offset).minusDays(1),
+                        period.unit(),
+                        null);
+                each.add(new TimePhrases.Found(year.from(), year.to(), false, ignored -> inYear));
+                labels.add(inYear.label());
+            }
+            plan.notes.add("'" + phrase(bare.getFirst().from(), bare.getFirst().to()) + "' read in "
+                    + (years.size() == 1 ? "the year named: " : "each year named: ") + String.join(" and ", labels)
+                    + ".");
+            return each;
         }
 
         /** Where "rate" ("%", "percentage") follows a value ("churn rate"), else -1. */
@@ -3792,23 +3882,7 @@ final class Planner {
             if (has("percent", "percentage", "pct") || hasSequence("growth", "rate")) {
                 return Plan.Change.PERCENT;
             }
-            boolean changeVerb = has(
-                    "change",
-                    "changed",
-                    "grow",
-                    "grew",
-                    "increase",
-                    "increased",
-                    "decrease",
-                    "decreased",
-                    "drop",
-                    "dropped",
-                    "fall",
-                    "fell",
-                    "rise",
-                    "rose",
-                    "go",
-                    "went");
+            boolean changeVerb = has(RISE) || has(FALL) || has("change", "changed", "go", "went");
             if (hasSequence("by", "how", "much")
                     || has("absolute", "difference")
                     || (hasSequence("how", "much") && changeVerb)) {

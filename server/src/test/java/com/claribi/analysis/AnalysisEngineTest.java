@@ -1022,6 +1022,48 @@ class AnalysisEngineTest {
     }
 
     @Test
+    void aPeriodNamedWithoutAYearIsTakenInEachYearTheQuestionNames() throws SQLException {
+        String q4 =
+                "SELECT SUM(revenue) FROM sales_orders WHERE order_date BETWEEN DATE '%d-10-01' AND DATE '%d-12-31'";
+        assertThat(ask("Q4 revenue in 2024").answer().result().value()).isEqualTo(scalar(q4.formatted(2024, 2024)));
+        AnalysisOutcome grew = ask("How much did Q4 revenue grow from 2024 to 2025?");
+        assertThat(((Number) grew.answer().result().value()).doubleValue())
+                .isCloseTo(
+                        ((Number) scalar(q4.formatted(2025, 2025))).doubleValue()
+                                - ((Number) scalar(q4.formatted(2024, 2024))).doubleValue(),
+                        org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(grew.answer().notes()).contains("'q4' read in each year named: Q4 2025 and Q4 2024.");
+        assertThat(ask("december revenue 2025 vs 2024").answer().table().rows())
+                .extracting(row -> row.getFirst())
+                .containsExactly("December 2025", "December 2024");
+    }
+
+    @Test
+    void oneNumberAskedPerCustomerIsTheTotalSharedOutAndAGroupingNamedTwiceIsOneGrouping() throws SQLException {
+        assertThat(ask("What was our revenue per customer in 2025?")
+                        .answer()
+                        .result()
+                        .value())
+                .isEqualTo(scalar("SELECT SUM(revenue) / COUNT(DISTINCT customer_name) FROM sales_orders"
+                        + " WHERE year(order_date) = 2025"));
+        AnalysisOutcome share = ask("break down total ad spend by platform with each platform's share");
+        assertThat(share.answer().table().columns())
+                .extracting(AnalysisPayload.Column::name)
+                .containsExactly("platform", "spend", "share");
+    }
+
+    @Test
+    void inStockIsAConditionOnTheProductsAndTopNSkipsItsAdjectives() throws SQLException {
+        assertThat(ask("what's the cheapest product in stock").answer().result().value())
+                .isEqualTo(scalar("SELECT product_name FROM products WHERE stock_quantity > 0 ORDER BY price LIMIT 1"));
+        assertThat(((Number) ask("how many units in stock").answer().result().value()).longValue())
+                .isEqualTo(count("SELECT SUM(stock_quantity) FROM products"));
+        assertThat(listed(ask("give me the top 5 most expensive Garden products")))
+                .containsExactlyElementsOf(list("SELECT product_name FROM products WHERE category = 'Garden'"
+                        + " ORDER BY price DESC LIMIT 5"));
+    }
+
+    @Test
     void traceNamesThePlannerStepsWithRowsAndTimings() {
         AnalysisOutcome outcome = ask("Revenue Q2 2025 vs Q2 2024");
         assertThat(outcome.toolTrace())
