@@ -37,6 +37,13 @@ final class Planner {
     record Refused(String reason, TableSchema table) implements Outcome {}
 
     static final Set<String> STOP_WORDS = Set.copyOf(List.of(
+            // spoken filler and slang: "um so …", "under fifty bucks"
+            "um",
+            "uh",
+            "basically",
+            "bucks",
+            "dollars",
+            "euros",
             "a",
             "an",
             "the",
@@ -622,7 +629,30 @@ final class Planner {
             }
         }
         this.start = leadIn;
+        for (List<String> idiom : IDIOMS) {
+            for (int i = 0; i + idiom.size() <= tokens.size(); i++) {
+                if (tokens.subList(i, i + idiom.size()).stream()
+                        .map(Token::text)
+                        .toList()
+                        .equals(idiom)) {
+                    consume(i, i + idiom.size());
+                }
+            }
+        }
     }
+
+    /**
+     * Idioms whose words would otherwise name a column or the rows: "what share does each plan
+     * account for" (not the customer account), "what's the deal with each region" (not a deal),
+     * "how are we doing on spend".
+     */
+    private static final List<List<String>> IDIOMS = List.of(
+            List.of("account", "for"),
+            List.of("accounts", "for"),
+            List.of("accounted", "for"),
+            List.of("the", "deal", "with"),
+            List.of("doing", "on"),
+            List.of("doing", "with"));
 
     /**
      * Where the question itself starts: after a lead-in ending in a colon ("sanity check before
@@ -835,8 +865,8 @@ final class Planner {
                 continue;
             }
             if (adjective != null && !consumed[i]) {
-                // "monthly recurring revenue" names a column, not a grain
-                if (!(w.equals("monthly") && word(i + 1).equals("recurring"))) {
+                // "monthly / annual recurring revenue" names a column or ARR, not a grain
+                if (!word(i + 1).equals("recurring")) {
                     grain = adjective;
                     consume(i, i + 1);
                 }
@@ -4333,7 +4363,7 @@ final class Planner {
 
     /** A one-letter slip in a long word of a phrase ("invetory value"). */
     private static boolean slip(String typed, String word) {
-        return word.length() >= 6 && typed.length() >= 5 && Text.distance(typed, word, 1) == 1;
+        return word.length() >= 5 && typed.length() >= 4 && Text.distance(typed, word, 1) == 1;
     }
 
     /** Where an (unconsumed) phrase starts in the question (a long word may carry a slip), or -1. */

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,6 +35,7 @@ final class Text {
     /** Shorthand people type in chat, read as the word it stands for. */
     private static final java.util.Map<String, String> SHORTHAND = java.util.Map.ofEntries(
             java.util.Map.entry("avg", "average"),
+            java.util.Map.entry("gimme", "give"),
             java.util.Map.entry("qty", "quantity"),
             java.util.Map.entry("amt", "amount"),
             java.util.Map.entry("pct", "percent"),
@@ -109,8 +111,64 @@ final class Text {
     /** "# of orders", "# signups": the number of. */
     private static final Pattern NUMBER_SIGN = Pattern.compile("#\\s*(?:of\\b|(?=\\p{L}))");
 
+    private static final List<String> SPOKEN_UNITS = List.of(
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen");
+    private static final List<String> SPOKEN_TENS =
+            List.of("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety");
+
+    /** "five thousand", "fifty", "twenty-five", "two hundred": a number said in words. */
+    private static final Pattern SPOKEN = Pattern.compile("\\b(?:(" + String.join("|", SPOKEN_TENS) + ")(?:[ -]("
+            + String.join("|", SPOKEN_UNITS.subList(0, 9)) + "))?|(" + String.join("|", SPOKEN_UNITS)
+            + "))(?:\\s+(hundred|thousand|million))?\\b");
+
+    /**
+     * A number said in words as digits, so that "over five thousand" is a threshold. The small
+     * words alone ("top three", "which one") stay words; {@link #numberWord} reads them where a
+     * count is meant.
+     */
+    private static String spokenNumber(MatchResult match) {
+        String scale = match.group(4);
+        int value;
+        if (match.group(1) != null) {
+            value = (SPOKEN_TENS.indexOf(match.group(1)) + 2) * 10
+                    + (match.group(2) == null ? 0 : SPOKEN_UNITS.indexOf(match.group(2)) + 1);
+        } else {
+            value = SPOKEN_UNITS.indexOf(match.group(3)) + 1;
+            if (scale == null && NUMBER_WORDS.containsKey(match.group(3))) {
+                return match.group();
+            }
+        }
+        long multiplier = scale == null
+                ? 1
+                : switch (scale) {
+                    case "hundred" -> 100;
+                    case "thousand" -> 1_000;
+                    default -> 1_000_000;
+                };
+        return Long.toString(value * multiplier);
+    }
+
     static List<Token> tokenize(String input) {
         String lower = input.toLowerCase(Locale.ROOT).replace('’', '\'');
+        lower = SPOKEN.matcher(lower).replaceAll(match -> Matcher.quoteReplacement(spokenNumber(match)));
         lower = BARE_PERCENT.matcher(lower).replaceAll(" percent ");
         lower = NUMBER_SIGN.matcher(lower).replaceAll(" number of ");
         List<Token> tokens = new ArrayList<>();

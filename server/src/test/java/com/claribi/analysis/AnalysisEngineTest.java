@@ -1064,6 +1064,53 @@ class AnalysisEngineTest {
     }
 
     @Test
+    void spokenNumbersSlangAndIdiomsAreReadAsMeant() throws SQLException {
+        assertThat(((Number) ask("how many orders came in over five thousand dollars in revenue in december")
+                                .answer()
+                                .result()
+                                .value())
+                        .longValue())
+                .isEqualTo(count("SELECT COUNT(*) FROM sales_orders WHERE revenue > 5000 AND order_date BETWEEN"
+                        + " DATE '2025-12-01' AND DATE '2025-12-31'"));
+        assertThat(listed(ask("gimme the kitchen prodcuts that cost under fifty bucks")))
+                .containsExactlyInAnyOrderElementsOf(
+                        list("SELECT product_name FROM products WHERE category = 'Kitchen' AND price < 50"));
+        // "account for" is a verb, not the customer account; "the deal with" is not a deal
+        assertThat(ask("What share of active MRR does each plan account for?")
+                        .answer()
+                        .table()
+                        .columns())
+                .extracting(AnalysisPayload.Column::name)
+                .containsExactly("plan", "mrr", "share");
+        assertThat(ask("whats the deal with each region and its share of revenue in 2025")
+                        .answer()
+                        .result()
+                        .type())
+                .isEqualTo("table");
+        // the small number words alone stay words
+        assertThat(listed(ask("top three products by revenue"))).hasSize(3);
+    }
+
+    @Test
+    void annualRecurringRevenueIsArrAndAShortWordOfADerivedPhraseMayCarryASlip() throws SQLException {
+        assertThat(((Number) ask("What is the annual recurring revenue of Swiftzenbase?")
+                                .answer()
+                                .result()
+                                .value())
+                        .doubleValue())
+                .isCloseTo(
+                        ((Number) scalar(
+                                        "SELECT SUM(mrr) * 12 FROM subscriptions WHERE customer_name = 'Swiftzenbase'"))
+                                .doubleValue(),
+                        org.assertj.core.data.Offset.offset(1e-6));
+        AnalysisOutcome cpc = ask("what was the cost per clik on linkedin in march");
+        assertThat(cpc.answer().result().value())
+                .isEqualTo(scalar("SELECT SUM(spend) / SUM(clicks) FROM ad_performance WHERE platform = 'LinkedIn'"
+                        + " AND date BETWEEN DATE '2025-03-01' AND DATE '2025-03-31'"));
+        assertThat(cpc.answer().notes()).contains("Read 'clik' as 'click'.");
+    }
+
+    @Test
     void traceNamesThePlannerStepsWithRowsAndTimings() {
         AnalysisOutcome outcome = ask("Revenue Q2 2025 vs Q2 2024");
         assertThat(outcome.toolTrace())
