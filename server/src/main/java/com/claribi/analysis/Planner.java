@@ -604,23 +604,19 @@ final class Planner {
         this.tokens = verbsAsNouns(grammarWords(Text.tokenize(question)));
         for (int open = question.indexOf('('); open >= 0; open = question.indexOf('(', open + 1)) {
             int close = question.indexOf(')', open);
-            asides.put(
-                    Text.tokenize(question.substring(0, open)).size(),
-                    Text.tokenize(question.substring(0, close < 0 ? question.length() : close))
-                            .size());
+            asides.put(tokensBefore(open), tokensBefore(close < 0 ? question.length() : close));
         }
         this.consumed = new boolean[tokens.size()];
         this.today = today;
         Matcher possessive = POSSESSIVE.matcher(question);
         while (possessive.find()) {
-            possessives.add(
-                    Text.tokenize(question.substring(0, possessive.end())).size() - 1);
+            possessives.add(tokensBefore(possessive.end()) - 1);
         }
         this.sentenceOf = new int[tokens.size()];
         Matcher end = SENTENCE_END.matcher(question);
         int leadIn = 0;
         while (end.find()) {
-            int next = Text.tokenize(question.substring(0, end.start())).size();
+            int next = tokensBefore(end.start());
             for (int i = next; i < tokens.size(); i++) {
                 sentenceOf[i]++;
             }
@@ -639,6 +635,11 @@ final class Planner {
                 }
             }
         }
+    }
+
+    /** How many tokens the question holds before character {@code offset}: where a mark falls. */
+    private int tokensBefore(int offset) {
+        return Text.tokenize(question.substring(0, offset)).size();
     }
 
     /**
@@ -2007,9 +2008,9 @@ final class Planner {
                         && spanAt(at) == null
                         && (superlative(word(at))
                                 || word(at).endsWith("ing")
-                                // "the top 5 most expensive kitchen products"
+                                // "the top 5 most expensive kitchen products" ("expensive" is a superlative)
                                 || tokens.get(at).kind() == Kind.NUMBER
-                                || isWord(at, "expensive", "popular", "profitable"))) {
+                                || isWord(at, "profitable"))) {
                     at++;
                 }
                 Span span = headNoun(spanAfter(at, 1));
@@ -2554,7 +2555,7 @@ final class Planner {
                         .ifPresent(sold -> {
                             whatSold = true;
                             plan.dimensions.add(sold);
-                            plan.notes.add("'what " + word(1) + "' read as the " + sold.name() + " sold.");
+                            plan.notes.add("'what " + word(start + 1) + "' read as the " + sold.name() + " sold.");
                         });
             }
             for (Map.Entry<ColumnInfo, List<Object>> entry : equal.entrySet()) {
@@ -2613,12 +2614,12 @@ final class Planner {
         private boolean valueOfLeaderAsked(Span askedSpan) {
             int at;
             if (isWord(start, "what")) {
-                at = 1;
+                at = start + 1;
                 while (isWord(at, "is", "was", "are", "were", "the", "our", "its")) {
                     at++;
                 }
             } else if (isWord(start, "how") && isWord(start + 1, "much")) {
-                at = 2;
+                at = start + 2;
             } else {
                 return false;
             }
@@ -3595,7 +3596,7 @@ final class Planner {
             }
             int asked = -1;
             if (isWord(start, "what", "whats")) {
-                asked = isWord(start + 1, "is", "was", "are", "were", "s") ? 2 : 1;
+                asked = start + (isWord(start + 1, "is", "was", "are", "were", "s") ? 2 : 1);
                 asked += isWord(asked, "the", "our") ? 1 : 0;
                 asked += isWord(asked, "busiest", "quietest") ? 1 : 0;
                 // "what was the earliest order date": the date word qualifies what is asked

@@ -993,6 +993,14 @@ class AnalysisEngineTest {
                         .result()
                         .type())
                 .isEqualTo("table");
+        // after a lead-in, "what was X of the top Y" still asks for the leader's value
+        AnalysisOutcome led = ask("quick one: what was revenue of the top region in 2025");
+        assertThat(led.answer().result().type()).isEqualTo("number");
+        assertThat(led.answer().result().value())
+                .isEqualTo(scalar("SELECT MAX(r) FROM (SELECT SUM(revenue) AS r FROM sales_orders"
+                        + " WHERE year(order_date) = 2025 GROUP BY region)"));
+        assertThat(ask("for the deck: what sold the most last quarter").answer().notes())
+                .contains("'what sold' read as the product sold.");
         // a weekday the question is about still filters
         assertThat(ask("revenue on mondays").answer().result().value())
                 .isEqualTo(scalar("SELECT SUM(revenue) FROM sales_orders WHERE dayofweek(order_date) = 1"));
